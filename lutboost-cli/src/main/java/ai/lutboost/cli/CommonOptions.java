@@ -1,0 +1,23 @@
+package ai.lutboost.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options every subcommand takes (each mixes them in, so they may follow the subcommand). */
+final class CommonOptions {
+
+    @Option(
+            names = {"-x", "--verbose"},
+            description = "Print stack traces with errors, and more detail.")
+    boolean verbose;
+
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print only results and errors: no progress bars.")
+    boolean quiet;
+
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = "DJL device, e.g. cpu or gpu0 (default: the engine's default).")
+    String device;
+}

@@ -1,0 +1,63 @@
+package ai.lutboost.cli;
+
+import ai.djl.Device;
+import ai.lutboost.LutBoostException;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.training.BaselineTrainer;
+import ai.lutboost.training.EpochMetrics;
+import ai.lutboost.training.TrainOptions;
+import ai.lutboost.training.TrainingResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** What {@code train} and {@code run} share: options to library call to one-screen summary. */
+final class RecipeRunner {
+
+    private RecipeRunner() {}
+
+    static TrainingResult trainBaseline(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out)
+            throws LutBoostException {
+        Path output = options.output != null ? options.output : Path.of("runs", recipe.name());
+        boolean bar = !common.quiet && System.console() != null;
+        TrainOptions train = new TrainOptions(
+                output,
+                options.dataDir,
+                options.resume,
+                common.device == null ? null : Device.fromName(common.device),
+                bar ? new TerminalProgress(System.err) : null,
+                line -> {
+                    if (!common.quiet) {
+                        out.println(line);
+                        out.flush();
+                    }
+                });
+        if (!common.quiet) {
+            out.printf(Locale.ROOT, "training %s (%s on %s, recipe SHA-256 %s) into %s%n",
+                    recipe.name(), recipe.model().arch(), recipe.dataset().name(),
+                    recipe.sha256().substring(0, 12), output);
+            out.flush();
+        }
+        TrainingResult result = BaselineTrainer.train(recipe, train);
+        printSummary(result, out);
+        return result;
+    }
+
+    static void printSummary(TrainingResult r, PrintWriter out) {
+        double perEpoch = r.history().isEmpty() ? 0 : r.totalSeconds() / r.history().size();
+        EpochMetrics last = r.history().isEmpty() ? null : r.history().get(r.history().size() - 1);
+        out.println();
+        out.printf(Locale.ROOT, "recipe            %s%n", r.recipeName());
+        out.printf(Locale.ROOT, "parameters        %,d%n", r.parameterCount());
+        out.printf(Locale.ROOT, "epochs            %d (%.1f s per epoch, %.1f s in all)%n",
+                r.history().size(), perEpoch, r.totalSeconds());
+        if (last != null) {
+            out.printf(Locale.ROOT, "final train loss  %.4f%n", last.trainLoss());
+            out.printf(Locale.ROOT, "validation acc    %.2f %%%n", 100 * last.validationAccuracy());
+        }
+        out.printf(Locale.ROOT, "test accuracy     %.2f %% (%d samples)%n", 100 * r.testAccuracy(), r.testSamples());
+        out.printf(Locale.ROOT, "checkpoint        %s%n", r.checkpoint());
+        out.printf(Locale.ROOT, "metrics           %s%n", r.metricsFile());
+        out.flush();
+    }
+}

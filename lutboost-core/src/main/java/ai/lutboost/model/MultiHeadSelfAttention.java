@@ -1,0 +1,101 @@
+package ai.lutboost.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import ai.djl.util.Preconditions;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * Multi-head self-attention over a token sequence.
+ *
+ * <p>{@code q = query(x), k = key(x), v = value(x)}, each split into {@code heads} heads of
+ * {@code D / heads}; per head {@code softmax(q kᵀ / sqrt(D / heads)) v}; heads concatenated and
+ * projected by {@code proj}. The four projections are separate {@link Linear} children so that a
+ * recipe can convert each to a LUT layer by name. Input and output {@code [B, T, D]}.
+ */
+public class MultiHeadSelfAttention extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int dim;
+    private final int heads;
+    private final Block query;
+    private final Block key;
+    private final Block value;
+    private final Block proj;
+
+    /**
+     * Creates the block.
+     *
+     * @param dim the model width {@code D}
+     * @param heads the number of heads; must divide {@code D}
+     */
+    public MultiHeadSelfAttention(int dim, int heads) {
+        super(VERSION);
+        Preconditions.checkArgument(
+                heads > 0 && dim % heads == 0, "heads must divide the width " + dim);
+        this.dim = dim;
+        this.heads = heads;
+        query = addChildBlock("query", Linear.builder().setUnits(dim).build());
+        key = addChildBlock("key", Linear.builder().setUnits(dim).build());
+        value = addChildBlock("value", Linear.builder().setUnits(dim).build());
+        proj = addChildBlock("proj", Linear.builder().setUnits(dim).build());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        long dh = dim / heads;
+        NDArray q = splitHeads(query.forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
+        NDArray k = splitHeads(key.forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
+        NDArray v = splitHeads(value.forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh));
+        NDArray context = scores.softmax(-1).matMul(v);
+        NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, dim);
+        return proj.forward(ps, new NDList(merged), training);
+    }
+
+    private NDArray splitHeads(NDArray x, long b, long t, long dh) {
+        return x.reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (Block b : new Block[] {query, key, value, proj}) {
+            b.initialize(manager, dataType, inputShapes);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is)
+            throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException(
+                    "unsupported MultiHeadSelfAttention version " + loadVersion);
+        }
+        readInputShapes(is);
+    }
+}

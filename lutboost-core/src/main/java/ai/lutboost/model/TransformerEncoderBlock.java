@@ -1,0 +1,88 @@
+package ai.lutboost.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * A pre-norm transformer encoder block: {@code x + attn(ln1(x))}, then
+ * {@code x + mlp_fc2(gelu(mlp_fc1(ln2(x))))}. Input and output {@code [B, T, D]}.
+ */
+public class TransformerEncoderBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Block ln1;
+    private final Block attn;
+    private final Block ln2;
+    private final Block fc1;
+    private final Block fc2;
+
+    /**
+     * Creates the block.
+     *
+     * @param dim the model width
+     * @param heads attention heads
+     * @param mlpDim the hidden width of the MLP
+     */
+    public TransformerEncoderBlock(int dim, int heads, int mlpDim) {
+        super(VERSION);
+        ln1 = addChildBlock("ln1", LayerNorm.builder().axis(2).build());
+        attn = addChildBlock("attn", new MultiHeadSelfAttention(dim, heads));
+        ln2 = addChildBlock("ln2", LayerNorm.builder().axis(2).build());
+        fc1 = addChildBlock("mlp_fc1", Linear.builder().setUnits(mlpDim).build());
+        fc2 = addChildBlock("mlp_fc2", Linear.builder().setUnits(dim).build());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray a = attn.forward(ps, ln1.forward(ps, inputs, training), training).singletonOrThrow();
+        x = x.add(a);
+        NDList h = fc1.forward(ps, ln2.forward(ps, new NDList(x), training), training);
+        NDArray m = fc2.forward(ps, Activation.gelu(h), training).singletonOrThrow();
+        return new NDList(x.add(m));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        ln1.initialize(manager, dataType, inputShapes);
+        attn.initialize(manager, dataType, inputShapes);
+        ln2.initialize(manager, dataType, inputShapes);
+        fc1.initialize(manager, dataType, inputShapes);
+        fc2.initialize(manager, dataType, fc1.getOutputShapes(inputShapes));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is)
+            throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException(
+                    "unsupported TransformerEncoderBlock version " + loadVersion);
+        }
+        readInputShapes(is);
+    }
+}

@@ -1,0 +1,196 @@
+package ai.lutboost.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.TruncatedNormalInitializer;
+import ai.djl.util.PairList;
+import ai.djl.util.Preconditions;
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * ViT-tiny: a vision transformer small enough to train on a CPU.
+ *
+ * <p>{@code patch_embed} (a conv with kernel and stride {@code patchSize}) turns the image into
+ * {@code T = (H/p)(W/p)} tokens of width {@code D}; a learned class token is prepended when
+ * pooling is {@link Pooling#CLS}; learned position embeddings are added; {@code encoder1 ..
+ * encoderN} are {@link TransformerEncoderBlock}s; {@code norm} is a final LayerNorm; the class
+ * token (or the mean of all tokens) goes to the classifier {@code head}. Input
+ * {@code [B, C, H, W]}, output logits {@code [B, classes]}.
+ */
+public class VisionTransformer extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** How the token sequence is reduced to one vector for the classifier. */
+    public enum Pooling {
+        /** A learned class token, prepended; its final state is classified. */
+        CLS,
+        /** The mean of all token states. */
+        MEAN
+    }
+
+    private final Config config;
+    private final Block patchEmbed;
+    private final Block[] encoders;
+    private final Block norm;
+    private final Block head;
+    private final Parameter clsToken;
+    private final Parameter posEmbed;
+
+    /**
+     * The shape of a ViT.
+     *
+     * @param numClasses classes
+     * @param imageSize input height and width (square)
+     * @param patchSize patch height and width; divides {@code imageSize}
+     * @param dim token width {@code D}
+     * @param depth encoder blocks
+     * @param heads attention heads; divides {@code dim}
+     * @param mlpDim hidden width of each MLP
+     * @param pooling class token or mean pooling
+     */
+    public record Config(
+            int numClasses,
+            int imageSize,
+            int patchSize,
+            int dim,
+            int depth,
+            int heads,
+            int mlpDim,
+            Pooling pooling) {
+
+        /** Validates the shape. */
+        public Config {
+            Preconditions.checkArgument(numClasses > 1, "numClasses must be at least 2");
+            Preconditions.checkArgument(
+                    patchSize > 0 && imageSize % patchSize == 0,
+                    "patchSize must divide the image size " + imageSize);
+            Preconditions.checkArgument(
+                    heads > 0 && dim % heads == 0, "heads must divide dim " + dim);
+            Preconditions.checkArgument(depth > 0 && mlpDim > 0, "depth and mlpDim must be > 0");
+        }
+
+        int tokens() {
+            int side = imageSize / patchSize;
+            return side * side + (pooling == Pooling.CLS ? 1 : 0);
+        }
+    }
+
+    /**
+     * Creates the network.
+     *
+     * @param config its shape
+     */
+    public VisionTransformer(Config config) {
+        super(VERSION);
+        this.config = config;
+        patchEmbed =
+                addChildBlock(
+                        "patch_embed",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(config.patchSize(), config.patchSize()))
+                                .optStride(new Shape(config.patchSize(), config.patchSize()))
+                                .setFilters(config.dim())
+                                .build());
+        encoders = new Block[config.depth()];
+        for (int i = 0; i < config.depth(); i++) {
+            encoders[i] =
+                    addChildBlock(
+                            "encoder" + (i + 1),
+                            new TransformerEncoderBlock(config.dim(), config.heads(), config.mlpDim()));
+        }
+        norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
+        head = addChildBlock("head", Linear.builder().setUnits(config.numClasses()).build());
+        clsToken =
+                addParameter(
+                        Parameter.builder()
+                                .setName("cls_token")
+                                .setType(Parameter.Type.WEIGHT)
+                                .optShape(new Shape(1, 1, config.dim()))
+                                .optInitializer(new TruncatedNormalInitializer(0.02f))
+                                .build());
+        posEmbed =
+                addParameter(
+                        Parameter.builder()
+                                .setName("pos_embed")
+                                .setType(Parameter.Type.WEIGHT)
+                                .optShape(new Shape(1, config.tokens(), config.dim()))
+                                .optInitializer(new TruncatedNormalInitializer(0.02f))
+                                .build());
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray input = inputs.singletonOrThrow();
+        NDManager outer = input.getManager();
+        // Ops whose first operand is a parameter would attach their results to the model's
+        // long-lived manager and leak (DESIGN §9): compute in a scope, keep only the logits.
+        try (NDManager scope = outer.newSubManager()) {
+            NDArray cls = ps.getValue(clsToken, input.getDevice(), training);
+            NDArray pos = ps.getValue(posEmbed, input.getDevice(), training);
+            scope.tempAttachAll(input, cls, pos);
+            NDArray x = patchEmbed.forward(ps, inputs, training).singletonOrThrow();
+            long b = x.getShape().get(0);
+            long d = x.getShape().get(1);
+            x = x.reshape(b, d, -1).transpose(0, 2, 1);
+            if (config.pooling() == Pooling.CLS) {
+                x = cls.broadcast(new Shape(b, 1, d)).concat(x, 1);
+            }
+            x = x.add(pos);
+            NDList h = new NDList(x);
+            for (Block encoder : encoders) {
+                h = encoder.forward(ps, h, training);
+            }
+            NDArray z = norm.forward(ps, h, training).singletonOrThrow();
+            NDArray pooled =
+                    config.pooling() == Pooling.CLS ? z.get(new NDIndex(":, 0, :")) : z.mean(new int[] {1});
+            NDArray logits = head.forward(ps, new NDList(pooled), training).singletonOrThrow();
+            logits.attach(outer);
+            return new NDList(logits);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        patchEmbed.initialize(manager, dataType, inputShapes);
+        Shape tokens = new Shape(inputShapes[0].get(0), config.tokens(), config.dim());
+        for (Block encoder : encoders) {
+            encoder.initialize(manager, dataType, tokens);
+        }
+        norm.initialize(manager, dataType, tokens);
+        head.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.dim()));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is)
+            throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("unsupported VisionTransformer version " + loadVersion);
+        }
+        readInputShapes(is);
+    }
+}

@@ -1,0 +1,293 @@
+package ai.lutboost.training;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.BatchSampler;
+import ai.djl.training.loss.Loss;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.JsonUtils;
+import ai.lutboost.LutBoostException;
+import ai.lutboost.datasets.DatasetDescriptor;
+import ai.lutboost.datasets.Datasets;
+import ai.lutboost.datasets.ImageClassificationDataset;
+import ai.lutboost.datasets.SeededRandomSampler;
+import ai.lutboost.datasets.Split;
+import ai.lutboost.model.ModelZoo;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.recipe.TrainSection;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trains a recipe's baseline model: stage 0 of the pipeline.
+ *
+ * <p>Every epoch ends with an atomic checkpoint; a run started with {@code resume} continues from
+ * the newest one with the same parameters, optimizer state and data order as an uninterrupted
+ * run. Results go to {@code outputDir}: {@code recipe.resolved.yaml}, {@code checkpoints/} and
+ * {@code metrics.json}.
+ */
+public final class BaselineTrainer {
+
+    /** The name prefix of per-epoch checkpoints. */
+    public static final String EPOCH_PREFIX = "baseline-epoch-";
+    /** The name of the final baseline checkpoint, which later stages read. */
+    public static final String FINAL_NAME = "baseline";
+
+    private BaselineTrainer() {}
+
+    /**
+     * Trains, or resumes, a baseline.
+     *
+     * @param recipe the recipe
+     * @param options where outputs go and how to report
+     * @return the result, with test accuracy
+     * @throws LutBoostException if data, recipe or checkpoint are bad, or training diverges
+     */
+    public static TrainingResult train(Recipe recipe, TrainOptions options) throws LutBoostException {
+        DatasetDescriptor descriptor = Datasets.byName(recipe.dataset().name());
+        TrainSection cfg = recipe.train();
+        Path out = options.outputDir();
+        Path checkpoints = out.resolve("checkpoints");
+        Optional<TrainingCheckpoint.Loaded> resumed = findResume(recipe, options, checkpoints);
+        writeResolvedRecipe(recipe, out);
+
+        SeededRandomSampler order = new SeededRandomSampler(recipe.seed());
+        ImageClassificationDataset train = dataset(recipe, options, descriptor, Split.TRAIN)
+                .setSampling(new BatchSampler(order, cfg.batchSize(), false))
+                .build();
+        ImageClassificationDataset validation = recipe.dataset().validationFraction() > 0
+                ? dataset(recipe, options, descriptor, Split.VALIDATION).setSampling(256, false).build()
+                : null;
+        ImageClassificationDataset test = dataset(recipe, options, descriptor, Split.TEST)
+                .optLimit(recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : Long.MAX_VALUE)
+                .setSampling(256, false)
+                .build();
+        int stepsPerEpoch = (int) ((train.size() + cfg.batchSize() - 1) / cfg.batchSize());
+
+        Device device = options.device() != null ? options.device() : Engine.getInstance().defaultDevice();
+        Engine.getInstance().setRandomSeed((int) recipe.seed());
+        Block block = ModelZoo.build(recipe.model(), descriptor);
+        ResumableOptimizer optimizer = new ResumableOptimizer(
+                ResumableOptimizer.Kind.valueOf(cfg.optimizer().toUpperCase(Locale.ROOT)),
+                LearningRateSchedule.of(cfg, stepsPerEpoch),
+                (float) cfg.weightDecay(),
+                (float) cfg.momentum());
+        try (Model model = Model.newInstance(recipe.name(), device)) {
+            model.setBlock(block);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(optimizer)
+                    .optDevices(new Device[] {device});
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, descriptor.channels(), descriptor.height(), descriptor.width()));
+                List<EpochMetrics> history = new ArrayList<>();
+                int start = 0;
+                if (resumed.isPresent()) {
+                    TrainingCheckpoint.Loaded ckpt = resumed.get();
+                    ckpt.loadInto(trainer.getManager(), block);
+                    try {
+                        optimizer.loadState(ckpt.optimizer(), block.getParameters());
+                    } catch (IOException e) {
+                        throw new CheckpointException(ckpt.file() + ": optimizer state is malformed: " + e.getMessage(), e);
+                    }
+                    history.addAll(ckpt.state().history());
+                    start = ckpt.state().epochsDone();
+                    options.log().accept("resuming " + recipe.name() + " after epoch " + start + " from " + ckpt.file());
+                }
+                for (int epoch = start; epoch < cfg.epochs(); epoch++) {
+                    order.setEpoch(epoch);
+                    EpochMetrics m = runEpoch(trainer, train, epoch, cfg, stepsPerEpoch, options, optimizer);
+                    double valAcc = validation == null ? Double.NaN
+                            : Evaluation.accuracy(block, validation, trainer.getManager());
+                    m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), valAcc,
+                            m.learningRate(), m.seconds(), m.samplesPerSecond());
+                    history.add(m);
+                    options.log().accept(String.format(Locale.ROOT,
+                            "epoch %d/%d  loss %.4f  train acc %.4f  val acc %.4f  %.1f s  %.0f samples/s",
+                            m.epoch(), cfg.epochs(), m.trainLoss(), m.trainAccuracy(), valAcc,
+                            m.seconds(), m.samplesPerSecond()));
+                    save(checkpoints, EPOCH_PREFIX + String.format(Locale.ROOT, "%04d", epoch + 1),
+                            new TrainingCheckpoint.State(recipe.sha256(), epoch + 1, false, history),
+                            block, optimizer);
+                }
+                Path finalCkpt = save(checkpoints, FINAL_NAME,
+                        new TrainingCheckpoint.State(recipe.sha256(), cfg.epochs(), true, history),
+                        block, optimizer);
+                double testAcc = Evaluation.accuracy(block, test, trainer.getManager());
+                long params = block.getParameters().values().stream()
+                        .mapToLong(p -> p.getArray().size()).sum();
+                double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
+                Path metrics = out.resolve("metrics.json");
+                TrainingResult result = new TrainingResult(recipe.name(), recipe.sha256(), history,
+                        testAcc, test.size(), params, seconds, finalCkpt, metrics);
+                writeMetrics(result, recipe, metrics);
+                return result;
+            }
+        }
+    }
+
+    private static ImageClassificationDataset.Builder dataset(
+            Recipe recipe, TrainOptions options, DatasetDescriptor descriptor, Split split) {
+        ImageClassificationDataset.Builder b = ImageClassificationDataset.builder()
+                .optDataset(descriptor)
+                .optDataDir(options.dataDir())
+                .optSplit(split)
+                .optValidationFraction(recipe.dataset().validationFraction())
+                .optSplitSeed(recipe.seed());
+        if (split == Split.TRAIN && recipe.dataset().trainLimit() > 0) {
+            b.optLimit(recipe.dataset().trainLimit());
+        }
+        return b;
+    }
+
+    private static Optional<TrainingCheckpoint.Loaded> findResume(
+            Recipe recipe, TrainOptions options, Path checkpoints) throws LutBoostException {
+        Optional<Path> latest;
+        try {
+            latest = TrainingCheckpoint.latest(checkpoints, EPOCH_PREFIX);
+        } catch (IOException e) {
+            throw new LutBoostException("cannot list checkpoints in " + checkpoints + ": " + e.getMessage(), e);
+        }
+        if (!options.resume()) {
+            if (latest.isPresent()) {
+                throw new CheckpointException(
+                        options.outputDir() + " already holds checkpoints of a run; pass --resume to"
+                                + " continue it, or choose another --output");
+            }
+            return Optional.empty();
+        }
+        if (latest.isEmpty()) {
+            options.log().accept("no checkpoint in " + checkpoints + "; starting from scratch");
+            return Optional.empty();
+        }
+        TrainingCheckpoint.Loaded ckpt = TrainingCheckpoint.read(latest.get());
+        if (!ckpt.state().recipeSha256().equals(recipe.sha256())) {
+            throw new CheckpointException(
+                    latest.get() + " was written by a different recipe (SHA-256 "
+                            + ckpt.state().recipeSha256() + ", now " + recipe.sha256()
+                            + "); resume with the same recipe and --set options, or choose another --output");
+        }
+        return Optional.of(ckpt);
+    }
+
+    private static EpochMetrics runEpoch(
+            Trainer trainer, ImageClassificationDataset data, int epoch, TrainSection cfg,
+            int stepsPerEpoch, TrainOptions options, ResumableOptimizer optimizer)
+            throws LutBoostException {
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int step = 0;
+        long startNanos = System.nanoTime();
+        if (options.progress() != null) {
+            options.progress().reset(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, cfg.epochs()), stepsPerEpoch);
+            options.progress().start(0);
+        }
+        try {
+            for (Batch batch : trainer.iterateDataset(data)) {
+                try (batch) {
+                    NDList labels = batch.getLabels();
+                    float loss;
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDList preds = trainer.forward(batch.getData(), labels);
+                        NDArray lossArray = trainer.getLoss().evaluate(labels, preds);
+                        gc.backward(lossArray);
+                        loss = lossArray.getFloat();
+                        NDArray predicted = preds.head().argMax(1).toType(DataType.INT64, false);
+                        correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
+                    }
+                    if (!Float.isFinite(loss)) {
+                        throw new TrainingDivergedException(String.format(Locale.ROOT,
+                                "training diverged in stage baseline, epoch %d, step %d: loss is %s;"
+                                        + " lower train.learningRate (now %g) or add warm-up; the last"
+                                        + " good checkpoint is kept", epoch + 1, step + 1, loss, cfg.learningRate()));
+                    }
+                    trainer.step();
+                    long n = labels.head().size();
+                    lossSum += loss * n;
+                    seen += n;
+                    step++;
+                    if (options.progress() != null) {
+                        double secs = (System.nanoTime() - startNanos) / 1e9;
+                        options.progress().update(step, String.format(Locale.ROOT,
+                                "loss %.4f  acc %.3f  %.0f samples/s", lossSum / seen, (double) correct / seen, seen / secs));
+                    }
+                }
+            }
+        } catch (IOException | TranslateException e) {
+            throw new LutBoostException("cannot read training data: " + e.getMessage(), e);
+        } finally {
+            if (options.progress() != null) {
+                options.progress().end();
+            }
+        }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        float lr = LearningRateSchedule.of(cfg, stepsPerEpoch).getNewValue((epoch + 1) * stepsPerEpoch - 1);
+        return new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, Double.NaN, lr,
+                seconds, seen / seconds);
+    }
+
+    private static Path save(Path dir, String name, TrainingCheckpoint.State state, Block block,
+            ResumableOptimizer optimizer) throws LutBoostException {
+        try {
+            Path file = TrainingCheckpoint.write(dir, name, state, block, optimizer.saveState(block.getParameters()));
+            TrainingCheckpoint.prune(dir, EPOCH_PREFIX);
+            return file;
+        } catch (IOException e) {
+            throw new LutBoostException("cannot write checkpoint " + name + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeResolvedRecipe(Recipe recipe, Path out) throws LutBoostException {
+        writeAtomically(out.resolve("recipe.resolved.yaml"),
+                "# source: " + recipe.source() + "\n# sha256: " + recipe.sha256() + "\n" + recipe.resolvedYaml());
+    }
+
+    private static void writeMetrics(TrainingResult result, Recipe recipe, Path file) throws LutBoostException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("recipe", recipe.name());
+        json.put("recipeSha256", recipe.sha256());
+        json.put("seed", recipe.seed());
+        json.put("dataset", recipe.dataset().name());
+        json.put("arch", recipe.model().arch());
+        json.put("parameters", result.parameterCount());
+        json.put("testAccuracy", result.testAccuracy());
+        json.put("testSamples", result.testSamples());
+        json.put("trainSeconds", result.totalSeconds());
+        json.put("epochs", result.history());
+        writeAtomically(file, JsonUtils.GSON_PRETTY.toJson(json));
+    }
+
+    static void writeAtomically(Path file, String text) throws LutBoostException {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(temp, text, StandardCharsets.UTF_8);
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new LutBoostException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package ai.lutboost.training;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.util.JsonUtils;
+import ai.lutboost.datasets.Checksums;
+import com.google.gson.JsonParseException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One file holding everything needed to continue a run: state (JSON), the block's parameters and
+ * the optimizer's state, followed by the SHA-256 of all of it.
+ *
+ * <p>Files are written to a temporary name in the same directory, forced to disk, then renamed
+ * atomically, so a crash at any instant leaves either the old set of checkpoints or the new one,
+ * never a half-written file under a checkpoint's name. The trailing digest catches a file damaged
+ * afterwards.
+ */
+public final class TrainingCheckpoint {
+
+    private static final byte[] MAGIC = "LUTBCKPT".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    private static final String SUFFIX = ".ckpt";
+    private static final int KEEP = 2;
+
+    /**
+     * The run state saved beside the parameters.
+     *
+     * @param recipeSha256 the resolved recipe's SHA-256
+     * @param epochsDone epochs completed
+     * @param finished whether training completed
+     * @param history per-epoch metrics so far
+     */
+    public record State(
+            String recipeSha256, int epochsDone, boolean finished, List<EpochMetrics> history) {}
+
+    /**
+     * A loaded checkpoint.
+     *
+     * @param file where it was read from
+     * @param state its run state
+     * @param parameters the block's parameters as {@code Block.saveParameters} wrote them
+     * @param optimizer the optimizer's state
+     */
+    public record Loaded(Path file, State state, byte[] parameters, byte[] optimizer) {
+
+        /**
+         * Loads the parameters into a block of the same architecture.
+         *
+         * @param manager the manager for the arrays
+         * @param block the block, initialised
+         * @throws CheckpointException if the parameters do not fit the block
+         */
+        public void loadInto(NDManager manager, Block block) throws CheckpointException {
+            try {
+                block.loadParameters(
+                        manager, new DataInputStream(new ByteArrayInputStream(parameters)));
+            } catch (IOException | MalformedModelException | IllegalArgumentException e) {
+                throw new CheckpointException(
+                        file + ": parameters do not fit this model (" + e.getMessage()
+                                + "); was it written by another recipe?", e);
+            }
+        }
+    }
+
+    private TrainingCheckpoint() {}
+
+    /**
+     * Writes a checkpoint atomically and prunes all but the newest few of its prefix.
+     *
+     * @param dir the checkpoint directory
+     * @param name the file name without suffix ({@code baseline-epoch-0003})
+     * @param state the run state
+     * @param block the block whose parameters to save
+     * @param optimizer the optimizer's state bytes
+     * @return the file written
+     * @throws IOException if writing fails; no partial checkpoint remains then
+     */
+    public static Path write(Path dir, String name, State state, Block block, byte[] optimizer)
+            throws IOException {
+        ByteArrayOutputStream params = new ByteArrayOutputStream();
+        block.saveParameters(new DataOutputStream(params));
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(body);
+        out.write(MAGIC);
+        out.writeInt(VERSION);
+        writeBlob(out, JsonUtils.GSON_PRETTY.toJson(state).getBytes(StandardCharsets.UTF_8));
+        writeBlob(out, params.toByteArray());
+        writeBlob(out, optimizer);
+        out.flush();
+        byte[] content = body.toByteArray();
+        byte[] digest = Checksums.newDigest().digest(content);
+        Files.createDirectories(dir);
+        Path target = dir.resolve(name + SUFFIX);
+        Path temp = Files.createTempFile(dir, "." + name, ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(content));
+                ch.write(ByteBuffer.wrap(digest));
+                ch.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        return target;
+    }
+
+    private static void writeBlob(DataOutputStream out, byte[] blob) throws IOException {
+        out.writeInt(blob.length);
+        out.write(blob);
+    }
+
+    /**
+     * Deletes all but the newest {@code keep} checkpoints whose names start with a prefix.
+     *
+     * @param dir the checkpoint directory
+     * @param prefix the name prefix ({@code baseline-epoch-})
+     * @throws IOException if listing or deleting fails
+     */
+    public static void prune(Path dir, String prefix) throws IOException {
+        List<Path> all = list(dir, prefix);
+        for (int i = 0; i < all.size() - KEEP; i++) {
+            Files.deleteIfExists(all.get(i));
+        }
+    }
+
+    /**
+     * Finds the newest checkpoint whose name starts with a prefix (names sort by epoch).
+     *
+     * @param dir the checkpoint directory
+     * @param prefix the name prefix
+     * @return the newest file, if any
+     * @throws IOException if the directory cannot be listed
+     */
+    public static Optional<Path> latest(Path dir, String prefix) throws IOException {
+        List<Path> all = list(dir, prefix);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    private static List<Path> list(Path dir, String prefix) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.startsWith(prefix) && n.endsWith(SUFFIX);
+                    })
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /**
+     * Reads and verifies a checkpoint.
+     *
+     * @param file the file
+     * @return its content
+     * @throws CheckpointException if it is missing, corrupt or of an unknown version
+     */
+    public static Loaded read(Path file) throws CheckpointException {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("checkpoint " + file + " not found");
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        if (all.length < MAGIC.length + 4 + 32
+                || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+            throw new CheckpointException(file + ": not a LUTBoost checkpoint (bad header)");
+        }
+        byte[] content = Arrays.copyOf(all, all.length - 32);
+        byte[] digest = Arrays.copyOfRange(all, all.length - 32, all.length);
+        if (!MessageDigest.isEqual(digest, Checksums.newDigest().digest(content))) {
+            throw new CheckpointException(
+                    file + ": checkpoint is corrupt (SHA-256 mismatch); delete it to resume from"
+                            + " the previous one, or start the run again");
+        }
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
+            in.skipNBytes(MAGIC.length);
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new CheckpointException(
+                        file + ": checkpoint version " + version + ", this build reads " + VERSION);
+            }
+            State state =
+                    JsonUtils.GSON.fromJson(
+                            new String(readBlob(in), StandardCharsets.UTF_8), State.class);
+            return new Loaded(file, state, readBlob(in), readBlob(in));
+        } catch (IOException | JsonParseException e) {
+            throw new CheckpointException(file + ": checkpoint is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readBlob(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("blob of " + n + " bytes overruns the file");
+        }
+        return in.readNBytes(n);
+    }
+}

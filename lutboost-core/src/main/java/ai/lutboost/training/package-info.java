@@ -1,0 +1,2 @@
+/** Baseline training: the loop, resumable optimizers, atomic checkpoints and metrics. */
+package ai.lutboost.training;
