@@ -36,4 +36,18 @@ public final class ModelZoo {
             default -> throw new IllegalArgumentException("unknown arch " + model.arch());
         };
     }
+
+    /**
+     * Counts trainable values: batch-norm running statistics, which DJL also stores as
+     * parameters, are left out.
+     *
+     * @param block an initialised block
+     * @return the number of trainable scalars
+     */
+    public static long trainableParameters(Block block) {
+        return block.getParameters().values().stream()
+                .filter(p -> p.requiresGradient())
+                .mapToLong(p -> p.getArray().size())
+                .sum();
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -72,7 +73,7 @@ final class MappingReader {
         known.add(key);
         NodeTuple t = entries.get(key);
         if (t == null) {
-            return new MappingReader(file, prefix + key + ".", new MappingNode(Tag.MAP, List.of(), null));
+            return new MappingReader(file, prefix + key + ".", new MappingNode(Tag.MAP, List.of(), DumperOptions.FlowStyle.BLOCK));
         }
         return new MappingReader(file, prefix + key + ".", t.getValueNode());
     }

@@ -68,7 +68,6 @@ public final class BaselineTrainer {
         Path out = options.outputDir();
         Path checkpoints = out.resolve("checkpoints");
         Optional<TrainingCheckpoint.Loaded> resumed = findResume(recipe, options, checkpoints);
-        writeResolvedRecipe(recipe, out);
 
         SeededRandomSampler order = new SeededRandomSampler(recipe.seed());
         ImageClassificationDataset train = dataset(recipe, options, descriptor, Split.TRAIN)
@@ -81,6 +80,8 @@ public final class BaselineTrainer {
                 .optLimit(recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : Long.MAX_VALUE)
                 .setSampling(256, false)
                 .build();
+        // Written only once the data has loaded, so that bad input leaves no output behind.
+        writeResolvedRecipe(recipe, out);
         int stepsPerEpoch = (int) ((train.size() + cfg.batchSize() - 1) / cfg.batchSize());
 
         Device device = options.device() != null ? options.device() : Engine.getInstance().defaultDevice();
@@ -132,8 +133,7 @@ public final class BaselineTrainer {
                         new TrainingCheckpoint.State(recipe.sha256(), cfg.epochs(), true, history),
                         block, optimizer);
                 double testAcc = Evaluation.accuracy(block, test, trainer.getManager());
-                long params = block.getParameters().values().stream()
-                        .mapToLong(p -> p.getArray().size()).sum();
+                long params = ModelZoo.trainableParameters(block);
                 double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
                 Path metrics = out.resolve("metrics.json");
                 TrainingResult result = new TrainingResult(recipe.name(), recipe.sha256(), history,

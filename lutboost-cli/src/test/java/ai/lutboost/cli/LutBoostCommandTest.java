@@ -1,0 +1,148 @@
+package ai.lutboost.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LutBoostCommandTest {
+
+    @TempDir Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "train", "datasets", "datasets download"})
+    void everyCommandHasHelp(String command) {
+        String[] args = (command + " --help").split(" ");
+        CliFixture r = CliFixture.run(args);
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().contains("Usage: lutboost " + command), r.out());
+    }
+
+    @Test
+    void unknownOptionIsBadInput() {
+        CliFixture r = CliFixture.run("train", "--recipe", "quickstart", "--epochz", "3");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("Unknown options: '--epochz'"), r.err());
+    }
+
+    private Path recipe(String trainSection) throws Exception {
+        return Files.writeString(dir.resolve("r.yaml"), String.join("\n",
+                "name: r", "model:", "  arch: lenet5", "train:", trainSection, ""));
+    }
+
+    @Test
+    void recipeWithUnknownKeyExitsTwoWithOneLineAndNoOutput() throws Exception {
+        Path r = recipe("  epochs: 1\n  learning_rate: 0.1");
+        Path out = dir.resolve("out");
+        CliFixture res = CliFixture.run("train", "-r", r.toString(), "-o", out.toString());
+        assertEquals(2, res.exitCode());
+        assertEquals("error: " + r + ":6: key 'train.learning_rate': expected one of the known keys of 'train'"
+                + " [batchSize, epochs, finalLearningRate, learningRate, momentum, optimizer, schedule,"
+                + " stepEpochs, stepFactor, warmupEpochs, weightDecay], found an unknown key 'learning_rate'\n",
+                res.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void negativeLearningRateExitsTwo() throws Exception {
+        Path r = recipe("  learningRate: -0.001");
+        CliFixture res = CliFixture.run("train", "-r", r.toString(), "-o", dir.resolve("o").toString());
+        assertEquals(2, res.exitCode());
+        assertTrue(res.err().startsWith("error: " + r + ":5: key 'train.learningRate': expected a number > 0.0"), res.err());
+        assertFalse(res.err().contains("\tat "), "no stack trace without --verbose");
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws Exception {
+        Path r = recipe("  learningRate: -0.001");
+        CliFixture res = CliFixture.run("train", "-r", r.toString(), "--verbose");
+        assertEquals(2, res.exitCode());
+        assertTrue(res.err().contains("\tat ai.lutboost.recipe.RecipeLoader"), res.err());
+    }
+
+    @Test
+    void missingDatasetSaysHowToGetItAndWritesNothing() throws Exception {
+        Path out = dir.resolve("out");
+        CliFixture res = CliFixture.run("train", "-r", "quickstart", "--data-dir", dir.resolve("absent").toString(),
+                "-o", out.toString());
+        assertEquals(2, res.exitCode());
+        assertTrue(res.err().contains("dataset fashion-mnist not found in --data-dir"), res.err());
+        assertTrue(res.err().contains("apt-get install dataset-fashion-mnist"), res.err());
+        assertFalse(Files.exists(out));
+    }
+
+    private static byte[] gzip(byte[] bytes) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
+            g.write(bytes);
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] idx(int magicType, int[] dims, int dataBytes) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(b);
+        d.writeInt(magicType);
+        for (int x : dims) {
+            d.writeInt(x);
+        }
+        d.write(new byte[dataBytes]);
+        return b.toByteArray();
+    }
+
+    /** MNIST has no SHA-256 on record, so its files reach the IDX checks. */
+    private Path mnist(byte[] trainImages) throws Exception {
+        Path m = Files.createDirectories(dir.resolve("data/mnist"));
+        Files.write(m.resolve("train-images-idx3-ubyte.gz"), gzip(trainImages));
+        Files.write(m.resolve("train-labels-idx1-ubyte.gz"), gzip(idx(0x801, new int[] {4}, 4)));
+        Files.write(m.resolve("t10k-images-idx3-ubyte.gz"), gzip(idx(0x803, new int[] {4, 28, 28}, 4 * 784)));
+        Files.write(m.resolve("t10k-labels-idx1-ubyte.gz"), gzip(idx(0x801, new int[] {4}, 4)));
+        return m;
+    }
+
+    @Test
+    void truncatedIdxFileExitsTwoNamingTheFile() throws Exception {
+        Path m = mnist(idx(0x803, new int[] {4, 28, 28}, 3 * 784));
+        Path out = dir.resolve("out");
+        CliFixture res = CliFixture.run("train", "-r", "quickstart", "--set", "dataset.name=mnist",
+                "--data-dir", dir.resolve("data").toString(), "-o", out.toString());
+        assertEquals(2, res.exitCode());
+        assertEquals("error: " + m.resolve("train-images-idx3-ubyte.gz")
+                + ": dimensions [4, 28, 28] need 3136 data bytes, found 2352 (truncated)\n", res.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void wrongMagicNumberExitsTwoNamingTheFile() throws Exception {
+        Path m = mnist(idx(0x1f000803, new int[] {4, 28, 28}, 4 * 784));
+        CliFixture res = CliFixture.run("train", "-r", "quickstart", "--set", "dataset.name=mnist",
+                "--data-dir", dir.resolve("data").toString(), "-o", dir.resolve("o").toString());
+        assertEquals(2, res.exitCode());
+        assertTrue(res.err().startsWith("error: " + m.resolve("train-images-idx3-ubyte.gz")
+                + ": wrong magic number 0x1f000803, expected 0x00000803"), res.err());
+    }
+
+    @Test
+    void unknownShippedRecipeListsTheShippedOnes() {
+        CliFixture res = CliFixture.run("run", "no-such-recipe");
+        assertEquals(2, res.exitCode());
+        assertTrue(res.err().contains("fashion-lenet5, fashion-resnet, fashion-vit-tiny, quickstart"), res.err());
+    }
+
+    @Test
+    void datasetsListsFashionMnistAsVerified() {
+        CliFixture res = CliFixture.run("datasets");
+        assertEquals(0, res.exitCode(), res.err());
+        assertTrue(res.out().matches("(?s).*fashion-mnist +ok +\\S+ +\\S+ \\(60000 train, 10000 test; SHA-256 verified\\).*"),
+                res.out());
+    }
+}

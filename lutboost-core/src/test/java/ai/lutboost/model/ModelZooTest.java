@@ -1,0 +1,83 @@
+package ai.lutboost.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.lutboost.datasets.Datasets;
+import ai.lutboost.recipe.ModelSection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModelZooTest {
+
+    private static long parameters(Block block) {
+        return ModelZoo.trainableParameters(block);
+    }
+
+    private static Shape forward(Block block, NDManager manager) {
+        block.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 28, 28));
+        NDArray x = manager.randomNormal(new Shape(2, 1, 28, 28));
+        NDList out = block.forward(new ParameterStore(manager, false), new NDList(x), false);
+        return out.singletonOrThrow().getShape();
+    }
+
+    @Test
+    void leNet5HasItsClassicShapeAndNames() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = LeNet5.build(10);
+            assertEquals(new Shape(2, 10), forward(net, manager));
+            // conv1 156 + conv2 2,416 + fc1 48,120 + fc2 10,164 + fc3 850
+            assertEquals(61_706, parameters(net));
+            Map<String, Block> layers = LayerNames.all(net);
+            assertTrue(layers.get("conv2") instanceof Conv2d);
+            assertTrue(layers.get("fc3") instanceof Linear);
+            assertEquals(List.of("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1",
+                    "relu3", "fc2", "relu4", "fc3"), List.copyOf(layers.keySet()));
+        }
+    }
+
+    @Test
+    void residualCnnHalvesResolutionPerStageAndNamesBlocks() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block net = ResidualCnn.build(10, List.of(8, 16), 2);
+            assertEquals(new Shape(2, 10), forward(net, manager));
+            Map<String, Block> layers = LayerNames.all(net);
+            assertTrue(layers.get("stage2.block1.shortcut_conv") instanceof Conv2d);
+            assertTrue(!layers.containsKey("stage1.block1.shortcut_conv"), "same width, stride 1: identity");
+            assertTrue(layers.get("stage2.block2.conv2") instanceof Conv2d);
+            // stem 72 + bn 16 (gamma, beta) + stage1 2 blocks x (2 convs 576 + 2 bns 32)
+            // + stage2 block1 (1,152 + 2,304 + 64 + shortcut 128 + 32) + block2 (2 x 2,304 + 64)
+            // + fc 170; batch-norm running statistics are not trainable.
+            long expected = 72 + 16 + 2 * (2 * 576 + 32) + (1152 + 2304 + 64 + 128 + 32) + (2 * 2304 + 64) + 170;
+            assertEquals(expected, parameters(net));
+        }
+    }
+
+    @Test
+    void vitTinyProducesLogitsAndNamesItsProjections() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelSection m = new ModelSection("vit-tiny", List.of(), 1, 7, 16, 2, 4, 32, "cls");
+            Block net = ModelZoo.build(m, Datasets.FASHION_MNIST);
+            assertEquals(new Shape(2, 10), forward(net, manager));
+            Map<String, Block> layers = LayerNames.all(net);
+            for (String name : List.of("patch_embed", "encoder1.attn.query", "encoder1.attn.key",
+                    "encoder1.attn.value", "encoder2.attn.proj", "encoder2.mlp_fc1", "encoder2.mlp_fc2", "head")) {
+                assertTrue(layers.containsKey(name), name + " in " + layers.keySet());
+            }
+            int d = 16;
+            long perEncoder = 2 * 2 * d + 4 * (d * d + d) + (d * 32 + 32) + (32 * d + d);
+            long expected = (49 * d + d) + 2 * perEncoder + 2 * d + (d * 10 + 10) + d + 17 * d;
+            assertEquals(expected, parameters(net));
+        }
+    }
+}

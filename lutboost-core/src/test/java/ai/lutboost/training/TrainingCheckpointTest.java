@@ -1,0 +1,74 @@
+package ai.lutboost.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.lutboost.model.LeNet5;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingCheckpointTest {
+
+    @TempDir Path dir;
+
+    private static float[] logits(Block block, NDManager manager) {
+        NDArray x = manager.ones(new Shape(1, 1, 28, 28));
+        return block.forward(new ParameterStore(manager, false), new NDList(x), false).head().toFloatArray();
+    }
+
+    @Test
+    void saveLoadGivesIdenticalOutputsAndPrunesOldFiles() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block a = LeNet5.build(10);
+            a.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            TrainingCheckpoint.State state = new TrainingCheckpoint.State("abc", 1, false,
+                    List.of(new EpochMetrics(1, 0.5, 0.8, 0.81, 1e-3, 2.0, 100)));
+            for (int e = 1; e <= 4; e++) {
+                TrainingCheckpoint.write(dir, "baseline-epoch-000" + e, state, a, new byte[] {1, 2, 3});
+                TrainingCheckpoint.prune(dir, "baseline-epoch-");
+            }
+            try (Stream<Path> s = Files.list(dir)) {
+                assertEquals(List.of("baseline-epoch-0003.ckpt", "baseline-epoch-0004.ckpt"),
+                        s.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+            Path latest = TrainingCheckpoint.latest(dir, "baseline-epoch-").orElseThrow();
+            TrainingCheckpoint.Loaded loaded = TrainingCheckpoint.read(latest);
+            assertEquals(state, loaded.state());
+            assertArrayEquals(new byte[] {1, 2, 3}, loaded.optimizer());
+            Block b = LeNet5.build(10);
+            b.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            loaded.loadInto(manager, b);
+            assertArrayEquals(logits(a, manager), logits(b, manager));
+        }
+    }
+
+    @Test
+    void damagedFilesAreNamed() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block a = LeNet5.build(10);
+            a.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            Path f = TrainingCheckpoint.write(dir, "x", new TrainingCheckpoint.State("s", 0, false, List.of()), a, new byte[0]);
+            byte[] bytes = Files.readAllBytes(f);
+            Files.write(f, Arrays.copyOf(bytes, bytes.length - 10));
+            assertTrue(assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(f))
+                    .getMessage().contains("SHA-256 mismatch"));
+            Files.write(f, new byte[] {1, 2, 3});
+            assertEquals(f + ": not a LUTBoost checkpoint (bad header)",
+                    assertThrows(CheckpointException.class, () -> TrainingCheckpoint.read(f)).getMessage());
+        }
+    }
+}
