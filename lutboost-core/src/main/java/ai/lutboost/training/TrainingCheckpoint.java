@@ -130,7 +130,8 @@ public final class TrainingCheckpoint {
     }
 
     /**
-     * Deletes all but the newest {@code keep} checkpoints whose names start with a prefix.
+     * Deletes all but the newest two checkpoints whose names start with a prefix, and temporary
+     * files that a killed process left.
      *
      * @param dir the checkpoint directory
      * @param prefix the name prefix ({@code baseline-epoch-})
@@ -140,6 +141,14 @@ public final class TrainingCheckpoint {
         List<Path> all = list(dir, prefix);
         for (int i = 0; i < all.size() - KEEP; i++) {
             Files.deleteIfExists(all.get(i));
+        }
+        // A process killed between creating and renaming a temporary file leaves it behind; it
+        // never carries a checkpoint's name, so it is only litter.
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("." + prefix)
+                    && p.getFileName().toString().endsWith(".tmp")).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

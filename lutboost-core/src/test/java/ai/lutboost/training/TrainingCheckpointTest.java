@@ -37,6 +37,7 @@ class TrainingCheckpointTest {
             a.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
             TrainingCheckpoint.State state = new TrainingCheckpoint.State("abc", 1, false,
                     List.of(new EpochMetrics(1, 0.5, 0.8, 0.81, 1e-3, 2.0, 100)));
+            Files.writeString(dir.resolve(".baseline-epoch-0001123.tmp"), "left by a killed run");
             for (int e = 1; e <= 4; e++) {
                 TrainingCheckpoint.write(dir, "baseline-epoch-000" + e, state, a, new byte[] {1, 2, 3});
                 TrainingCheckpoint.prune(dir, "baseline-epoch-");
