@@ -1,0 +1,41 @@
+package ai.lutboost.kmeans;
+
+import ai.lutboost.layer.Metric;
+
+/**
+ * How to cluster.
+ *
+ * @param k centroids per codebook
+ * @param metric the distance; the update is the matching centre (mean for L2, per-element median
+ *     for L1, mid-range for Chebyshev)
+ * @param maxIterations Lloyd iterations at most
+ * @param tolerance stop when every codebook's inertia improved by less than this fraction
+ * @param maxPointsPerCentroid sub-vectors sampled per centroid and codebook (0: all), which keeps
+ *     memory and time flat on large layers
+ * @param seed the seed for sampling and k-means++ seeding
+ */
+public record KMeansConfig(
+        int k, Metric metric, int maxIterations, double tolerance, int maxPointsPerCentroid, long seed) {
+
+    /** Validates the values. */
+    public KMeansConfig {
+        if (k < 2) {
+            throw new IllegalArgumentException("k must be at least 2, got " + k);
+        }
+        if (maxIterations < 0 || tolerance < 0 || maxPointsPerCentroid < 0) {
+            throw new IllegalArgumentException("iterations, tolerance and sample size must be >= 0");
+        }
+    }
+
+    /**
+     * The defaults peers use: 20 iterations, tolerance 1e-4, 256 points per centroid.
+     *
+     * @param k centroids per codebook
+     * @param metric the distance
+     * @param seed the seed
+     * @return the config
+     */
+    public static KMeansConfig of(int k, Metric metric, long seed) {
+        return new KMeansConfig(k, metric, 20, 1e-4, 256, seed);
+    }
+}
