@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -23,16 +21,12 @@ import java.io.IOException;
  * projected by {@code proj}. The four projections are separate {@link Linear} children so that a
  * recipe can convert each to a LUT layer by name. Input and output {@code [B, T, D]}.
  */
-public class MultiHeadSelfAttention extends AbstractBlock {
+public class MultiHeadSelfAttention extends AbstractZooBlock {
 
     private static final byte VERSION = 1;
 
     private final int dim;
     private final int heads;
-    private final Block query;
-    private final Block key;
-    private final Block value;
-    private final Block proj;
 
     /**
      * Creates the block.
@@ -46,10 +40,10 @@ public class MultiHeadSelfAttention extends AbstractBlock {
                 heads > 0 && dim % heads == 0, "heads must divide the width " + dim);
         this.dim = dim;
         this.heads = heads;
-        query = addChildBlock("query", Linear.builder().setUnits(dim).build());
-        key = addChildBlock("key", Linear.builder().setUnits(dim).build());
-        value = addChildBlock("value", Linear.builder().setUnits(dim).build());
-        proj = addChildBlock("proj", Linear.builder().setUnits(dim).build());
+        addChildBlock("query", Linear.builder().setUnits(dim).build());
+        addChildBlock("key", Linear.builder().setUnits(dim).build());
+        addChildBlock("value", Linear.builder().setUnits(dim).build());
+        addChildBlock("proj", Linear.builder().setUnits(dim).build());
     }
 
     /** {@inheritDoc} */
@@ -60,13 +54,13 @@ public class MultiHeadSelfAttention extends AbstractBlock {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         long dh = dim / heads;
-        NDArray q = splitHeads(query.forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
-        NDArray k = splitHeads(key.forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
-        NDArray v = splitHeads(value.forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
+        NDArray q = splitHeads(child("query").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
+        NDArray k = splitHeads(child("key").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
+        NDArray v = splitHeads(child("value").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh));
         NDArray context = scores.softmax(-1).matMul(v);
         NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, dim);
-        return proj.forward(ps, new NDList(merged), training);
+        return child("proj").forward(ps, new NDList(merged), training);
     }
 
     private NDArray splitHeads(NDArray x, long b, long t, long dh) {
@@ -83,8 +77,8 @@ public class MultiHeadSelfAttention extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (Block b : new Block[] {query, key, value, proj}) {
-            b.initialize(manager, dataType, inputShapes);
+        for (String name : new String[] {"query", "key", "value", "proj"}) {
+            child(name).initialize(manager, dataType, inputShapes);
         }
     }
 

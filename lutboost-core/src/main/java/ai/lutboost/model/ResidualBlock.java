@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -25,16 +23,10 @@ import java.io.IOException;
  * ({@code shortcut_bn}); otherwise it is the identity. Input {@code [B, C, H, W]}, output
  * {@code [B, filters, ceil(H/stride), ceil(W/stride)]}.
  */
-public class ResidualBlock extends AbstractBlock {
+public class ResidualBlock extends AbstractZooBlock {
 
     private static final byte VERSION = 1;
 
-    private final Block conv1;
-    private final Block bn1;
-    private final Block conv2;
-    private final Block bn2;
-    private final Block shortcutConv;
-    private final Block shortcutBn;
 
     /**
      * Creates a block.
@@ -47,13 +39,12 @@ public class ResidualBlock extends AbstractBlock {
         super(VERSION);
         Preconditions.checkArgument(filters > 0, "filters must be positive");
         Preconditions.checkArgument(stride >= 1, "stride must be at least 1");
-        conv1 = addChildBlock("conv1", conv3x3(filters, stride));
-        bn1 = addChildBlock("bn1", BatchNorm.builder().build());
-        conv2 = addChildBlock("conv2", conv3x3(filters, 1));
-        bn2 = addChildBlock("bn2", BatchNorm.builder().build());
+        addChildBlock("conv1", conv3x3(filters, stride));
+        addChildBlock("bn1", BatchNorm.builder().build());
+        addChildBlock("conv2", conv3x3(filters, 1));
+        addChildBlock("bn2", BatchNorm.builder().build());
         if (projectShortcut) {
-            shortcutConv =
-                    addChildBlock(
+            addChildBlock(
                             "shortcut_conv",
                             Conv2d.builder()
                                     .setKernelShape(new Shape(1, 1))
@@ -61,10 +52,7 @@ public class ResidualBlock extends AbstractBlock {
                                     .setFilters(filters)
                                     .optBias(false)
                                     .build());
-            shortcutBn = addChildBlock("shortcut_bn", BatchNorm.builder().build());
-        } else {
-            shortcutConv = null;
-            shortcutBn = null;
+            addChildBlock("shortcut_bn", BatchNorm.builder().build());
         }
     }
 
@@ -82,12 +70,13 @@ public class ResidualBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList y = conv1.forward(ps, inputs, training);
-        y = Activation.relu(bn1.forward(ps, y, training));
-        y = bn2.forward(ps, conv2.forward(ps, y, training), training);
+        NDList y = child("conv1").forward(ps, inputs, training);
+        y = Activation.relu(child("bn1").forward(ps, y, training));
+        y = child("bn2").forward(ps, child("conv2").forward(ps, y, training), training);
         NDList shortcut = inputs;
-        if (shortcutConv != null) {
-            shortcut = shortcutBn.forward(ps, shortcutConv.forward(ps, inputs, training), training);
+        if (hasChild("shortcut_conv")) {
+            NDList projected = child("shortcut_conv").forward(ps, inputs, training);
+            shortcut = child("shortcut_bn").forward(ps, projected, training);
         }
         NDArray sum = y.singletonOrThrow().add(shortcut.singletonOrThrow());
         return new NDList(Activation.relu(sum));
@@ -96,22 +85,23 @@ public class ResidualBlock extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape[] shapes = conv1.getOutputShapes(inputShapes);
-        return conv2.getOutputShapes(shapes);
+        Shape[] shapes = child("conv1").getOutputShapes(inputShapes);
+        return child("conv2").getOutputShapes(shapes);
     }
 
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        conv1.initialize(manager, dataType, inputShapes);
-        Shape[] mid = conv1.getOutputShapes(inputShapes);
-        bn1.initialize(manager, dataType, mid);
-        conv2.initialize(manager, dataType, mid);
-        bn2.initialize(manager, dataType, conv2.getOutputShapes(mid));
-        if (shortcutConv != null) {
-            shortcutConv.initialize(manager, dataType, inputShapes);
-            shortcutBn.initialize(manager, dataType, shortcutConv.getOutputShapes(inputShapes));
+        child("conv1").initialize(manager, dataType, inputShapes);
+        Shape[] mid = child("conv1").getOutputShapes(inputShapes);
+        child("bn1").initialize(manager, dataType, mid);
+        child("conv2").initialize(manager, dataType, mid);
+        child("bn2").initialize(manager, dataType, child("conv2").getOutputShapes(mid));
+        if (hasChild("shortcut_conv")) {
+            child("shortcut_conv").initialize(manager, dataType, inputShapes);
+            Shape[] projected = child("shortcut_conv").getOutputShapes(inputShapes);
+            child("shortcut_bn").initialize(manager, dataType, projected);
         }
     }
 

@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -20,15 +18,10 @@ import java.io.IOException;
  * A pre-norm transformer encoder block: {@code x + attn(ln1(x))}, then
  * {@code x + mlp_fc2(gelu(mlp_fc1(ln2(x))))}. Input and output {@code [B, T, D]}.
  */
-public class TransformerEncoderBlock extends AbstractBlock {
+public class TransformerEncoderBlock extends AbstractZooBlock {
 
     private static final byte VERSION = 1;
 
-    private final Block ln1;
-    private final Block attn;
-    private final Block ln2;
-    private final Block fc1;
-    private final Block fc2;
 
     /**
      * Creates the block.
@@ -39,11 +32,11 @@ public class TransformerEncoderBlock extends AbstractBlock {
      */
     public TransformerEncoderBlock(int dim, int heads, int mlpDim) {
         super(VERSION);
-        ln1 = addChildBlock("ln1", LayerNorm.builder().axis(2).build());
-        attn = addChildBlock("attn", new MultiHeadSelfAttention(dim, heads));
-        ln2 = addChildBlock("ln2", LayerNorm.builder().axis(2).build());
-        fc1 = addChildBlock("mlp_fc1", Linear.builder().setUnits(mlpDim).build());
-        fc2 = addChildBlock("mlp_fc2", Linear.builder().setUnits(dim).build());
+        addChildBlock("ln1", LayerNorm.builder().axis(2).build());
+        addChildBlock("attn", new MultiHeadSelfAttention(dim, heads));
+        addChildBlock("ln2", LayerNorm.builder().axis(2).build());
+        addChildBlock("mlp_fc1", Linear.builder().setUnits(mlpDim).build());
+        addChildBlock("mlp_fc2", Linear.builder().setUnits(dim).build());
     }
 
     /** {@inheritDoc} */
@@ -51,10 +44,10 @@ public class TransformerEncoderBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray a = attn.forward(ps, ln1.forward(ps, inputs, training), training).singletonOrThrow();
-        x = x.add(a);
-        NDList h = fc1.forward(ps, ln2.forward(ps, new NDList(x), training), training);
-        NDArray m = fc2.forward(ps, Activation.gelu(h), training).singletonOrThrow();
+        NDList normed = child("ln1").forward(ps, inputs, training);
+        x = x.add(child("attn").forward(ps, normed, training).singletonOrThrow());
+        NDList h = child("mlp_fc1").forward(ps, child("ln2").forward(ps, new NDList(x), training), training);
+        NDArray m = child("mlp_fc2").forward(ps, Activation.gelu(h), training).singletonOrThrow();
         return new NDList(x.add(m));
     }
 
@@ -68,11 +61,11 @@ public class TransformerEncoderBlock extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        ln1.initialize(manager, dataType, inputShapes);
-        attn.initialize(manager, dataType, inputShapes);
-        ln2.initialize(manager, dataType, inputShapes);
-        fc1.initialize(manager, dataType, inputShapes);
-        fc2.initialize(manager, dataType, fc1.getOutputShapes(inputShapes));
+        child("ln1").initialize(manager, dataType, inputShapes);
+        child("attn").initialize(manager, dataType, inputShapes);
+        child("ln2").initialize(manager, dataType, inputShapes);
+        child("mlp_fc1").initialize(manager, dataType, inputShapes);
+        child("mlp_fc2").initialize(manager, dataType, child("mlp_fc1").getOutputShapes(inputShapes));
     }
 
     /** {@inheritDoc} */

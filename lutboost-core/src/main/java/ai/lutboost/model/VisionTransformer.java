@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -30,7 +28,7 @@ import java.io.IOException;
  * token (or the mean of all tokens) goes to the classifier {@code head}. Input
  * {@code [B, C, H, W]}, output logits {@code [B, classes]}.
  */
-public class VisionTransformer extends AbstractBlock {
+public class VisionTransformer extends AbstractZooBlock {
 
     private static final byte VERSION = 1;
 
@@ -43,10 +41,6 @@ public class VisionTransformer extends AbstractBlock {
     }
 
     private final Config config;
-    private final Block patchEmbed;
-    private final Block[] encoders;
-    private final Block norm;
-    private final Block head;
     private final Parameter clsToken;
     private final Parameter posEmbed;
 
@@ -97,23 +91,20 @@ public class VisionTransformer extends AbstractBlock {
     public VisionTransformer(Config config) {
         super(VERSION);
         this.config = config;
-        patchEmbed =
-                addChildBlock(
+        addChildBlock(
                         "patch_embed",
                         Conv2d.builder()
                                 .setKernelShape(new Shape(config.patchSize(), config.patchSize()))
                                 .optStride(new Shape(config.patchSize(), config.patchSize()))
                                 .setFilters(config.dim())
                                 .build());
-        encoders = new Block[config.depth()];
         for (int i = 0; i < config.depth(); i++) {
-            encoders[i] =
-                    addChildBlock(
+            addChildBlock(
                             "encoder" + (i + 1),
                             new TransformerEncoderBlock(config.dim(), config.heads(), config.mlpDim()));
         }
-        norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
-        head = addChildBlock("head", Linear.builder().setUnits(config.numClasses()).build());
+        addChildBlock("norm", LayerNorm.builder().axis(2).build());
+        addChildBlock("head", Linear.builder().setUnits(config.numClasses()).build());
         clsToken =
                 addParameter(
                         Parameter.builder()
@@ -144,7 +135,7 @@ public class VisionTransformer extends AbstractBlock {
             NDArray cls = ps.getValue(clsToken, input.getDevice(), training);
             NDArray pos = ps.getValue(posEmbed, input.getDevice(), training);
             scope.tempAttachAll(input, cls, pos);
-            NDArray x = patchEmbed.forward(ps, inputs, training).singletonOrThrow();
+            NDArray x = child("patch_embed").forward(ps, inputs, training).singletonOrThrow();
             long b = x.getShape().get(0);
             long d = x.getShape().get(1);
             x = x.reshape(b, d, -1).transpose(0, 2, 1);
@@ -153,13 +144,13 @@ public class VisionTransformer extends AbstractBlock {
             }
             x = x.add(pos);
             NDList h = new NDList(x);
-            for (Block encoder : encoders) {
-                h = encoder.forward(ps, h, training);
+            for (int i = 1; i <= config.depth(); i++) {
+                h = child("encoder" + i).forward(ps, h, training);
             }
-            NDArray z = norm.forward(ps, h, training).singletonOrThrow();
+            NDArray z = child("norm").forward(ps, h, training).singletonOrThrow();
             NDArray pooled =
                     config.pooling() == Pooling.CLS ? z.get(new NDIndex(":, 0, :")) : z.mean(new int[] {1});
-            NDArray logits = head.forward(ps, new NDList(pooled), training).singletonOrThrow();
+            NDArray logits = child("head").forward(ps, new NDList(pooled), training).singletonOrThrow();
             logits.attach(outer);
             return new NDList(logits);
         }
@@ -175,13 +166,13 @@ public class VisionTransformer extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
-        patchEmbed.initialize(manager, dataType, inputShapes);
+        child("patch_embed").initialize(manager, dataType, inputShapes);
         Shape tokens = new Shape(inputShapes[0].get(0), config.tokens(), config.dim());
-        for (Block encoder : encoders) {
-            encoder.initialize(manager, dataType, tokens);
+        for (int i = 1; i <= config.depth(); i++) {
+            child("encoder" + i).initialize(manager, dataType, tokens);
         }
-        norm.initialize(manager, dataType, tokens);
-        head.initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.dim()));
+        child("norm").initialize(manager, dataType, tokens);
+        child("head").initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.dim()));
     }
 
     /** {@inheritDoc} */
