@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             RunCommand.class,
             TrainCommand.class,
+            BenchCommand.class,
             DatasetsCommand.class,
             CommandLine.HelpCommand.class
         })

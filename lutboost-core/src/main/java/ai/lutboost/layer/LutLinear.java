@@ -134,11 +134,11 @@ public class LutLinear extends AbstractBlock {
             padded = x.concat(x.getManager().zeros(new Shape(rows, c * v - d), x.getDataType()), 1);
         }
         NDArray sub = padded.reshape(rows, c, v).transpose(1, 0, 2);
-        NDArray a = LutMath.assignment(LutMath.distances(sub, centroids, metric), temperature, mode);
         if (table != null) {
-            return a.matMul(table).sum(new int[] {0}).add(bias);
+            return LutMath.lookup(sub, centroids, table, temperature, metric, mode).add(bias);
         }
-        NDArray quantized = a.matMul(centroids).transpose(1, 0, 2).reshape(rows, c * v);
+        NDArray quantized = LutMath.quantize(sub, centroids, temperature, metric, mode)
+                .transpose(1, 0, 2).reshape(rows, c * v);
         if (c * v != d) {
             quantized = quantized.get(new NDIndex(":, :{}", d));
         }

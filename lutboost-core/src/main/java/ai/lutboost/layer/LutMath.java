@@ -1,6 +1,8 @@
 package ai.lutboost.layer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The arithmetic of LUT layers on NDArrays, shared by {@link LutLinear} and {@link LutConv2d}.
@@ -8,7 +10,8 @@ import ai.djl.ndarray.NDArray;
  * <p>Shapes: {@code x} is {@code [C, R, v]} (codebook, row, element), centroids {@code P} are
  * {@code [C, K, v]}. While tables are not frozen, {@code sum_j a_j T_j = (sum_j a_j P_j) W}, so
  * quantizing the input and applying the dense weights gives the LUT output without ever building
- * the {@code C x K x N} tables (DESIGN §1).
+ * the {@code C x K x N} tables (DESIGN §1). Ties in the nearest-centroid search go to the lowest
+ * index everywhere: {@code argMax} and {@code argMin} return the first extreme.
  */
 public final class LutMath {
 
@@ -37,26 +40,93 @@ public final class LutMath {
     }
 
     /**
-     * Assignment weights of sub-vectors to centroids.
+     * Similarity scores whose maximum is the nearest centroid: the negative distance, up to a
+     * per-row constant, times the inverse temperature.
      *
-     * @param distances {@code [C, R, K]}
-     * @param temperature the inverse temperature, a scalar array {@code > 0}
-     * @param mode hard, soft or straight-through
-     * @return {@code [C, R, K]}: one-hot rows (hard, straight-through values) or softmax rows
+     * <p>For L2, {@code -|x - p|^2 = -|x|^2 + 2 x·p - |p|^2}, and the {@code -|x|^2} term is the
+     * same for every centroid, so it changes neither the argmax nor a softmax over centroids.
+     * What remains is one batched product of {@code [x, 1]} with {@code t [2p; -|p|^2]}, built on
+     * the small centroid side: no elementwise pass over the {@code [C, R, K]} result.
+     *
+     * @param x sub-vectors {@code [C, R, v]}
+     * @param centroids {@code [C, K, v]}
+     * @param temperature the inverse temperature, shape {@code [1]}
+     * @param metric the distance
+     * @return {@code [C, R, K]}
      */
-    public static NDArray assignment(NDArray distances, NDArray temperature, LutMode mode) {
-        int k = (int) distances.getShape().get(2);
-        // argMin returns the first minimum, so ties go to the lowest index as DESIGN §1 requires;
-        // a one-hot from eq(min) would mark every tied centroid.
-        NDArray hard = mode == LutMode.SOFT ? null : distances.argMin(2).oneHot(k);
+    public static NDArray scores(NDArray x, NDArray centroids, NDArray temperature, Metric metric) {
+        if (metric == Metric.L2) {
+            long c = x.getShape().get(0);
+            long r = x.getShape().get(1);
+            NDArray ones = x.getManager().ones(new Shape(c, r, 1), x.getDataType());
+            NDArray augmented = x.concat(ones, 2);
+            NDArray pp = centroids.square().sum(new int[] {2}, true).neg();
+            NDArray side = centroids.mul(2).concat(pp, 2).mul(temperature).transpose(0, 2, 1);
+            return augmented.matMul(side);
+        }
+        return distances(x, centroids, metric).mul(temperature.neg());
+    }
+
+    /**
+     * Quantizes sub-vectors: each is replaced by its nearest centroid (hard), by the softmax mix
+     * of centroids (soft), or by the nearest centroid with the soft mix's gradient
+     * (straight-through: {@code soft + stopGradient(hard - soft)}).
+     *
+     * @param x sub-vectors {@code [C, R, v]}
+     * @param centroids {@code [C, K, v]}
+     * @param temperature the inverse temperature, shape {@code [1]}
+     * @param metric the distance
+     * @param mode the assignment
+     * @return {@code [C, R, v]}
+     */
+    public static NDArray quantize(
+            NDArray x, NDArray centroids, NDArray temperature, Metric metric, LutMode mode) {
+        NDArray s = scores(x, centroids, temperature, metric);
+        NDArray hard = mode == LutMode.SOFT ? null : gather(centroids, s.argMax(2));
         if (mode == LutMode.HARD) {
             return hard;
         }
-        NDArray soft = distances.mul(temperature.neg()).softmax(2);
-        if (mode == LutMode.SOFT) {
-            return soft;
+        NDArray soft = s.softmax(2).matMul(centroids);
+        return mode == LutMode.SOFT ? soft : soft.add(hard.sub(soft).stopGradient());
+    }
+
+    /**
+     * Looks up table rows: the LUT output of frozen tables.
+     *
+     * @param x sub-vectors {@code [C, R, v]}
+     * @param centroids {@code [C, K, v]}
+     * @param table {@code [C, K, N]}
+     * @param temperature the inverse temperature, shape {@code [1]}
+     * @param metric the distance
+     * @param mode the assignment; soft and straight-through give centroids a gradient
+     * @return {@code [R, N]}, the sum over codebooks of the selected (or mixed) rows
+     */
+    public static NDArray lookup(
+            NDArray x, NDArray centroids, NDArray table, NDArray temperature, Metric metric, LutMode mode) {
+        NDArray s = scores(x, centroids, temperature, metric);
+        NDArray hard = mode == LutMode.SOFT ? null : gather(table, s.argMax(2)).sum(new int[] {0});
+        if (mode == LutMode.HARD) {
+            return hard;
         }
-        return soft.add(hard.sub(soft).stopGradient());
+        NDArray soft = s.softmax(2).matMul(table).sum(new int[] {0});
+        return mode == LutMode.SOFT ? soft : soft.add(hard.sub(soft).stopGradient());
+    }
+
+    /**
+     * Selects one row per sub-vector from per-codebook tables.
+     *
+     * @param rows {@code [C, K, L]}
+     * @param index {@code [C, R]} int64 indices into {@code K}
+     * @return {@code [C, R, L]}
+     */
+    public static NDArray gather(NDArray rows, NDArray index) {
+        long c = rows.getShape().get(0);
+        long k = rows.getShape().get(1);
+        long l = rows.getShape().get(2);
+        long r = index.getShape().get(1);
+        NDArray offsets = index.getManager().arange(0, c * k, k, index.getDataType()).reshape(c, 1);
+        NDArray flat = index.add(offsets).reshape(c * r);
+        return rows.reshape(c * k, l).get(new NDIndex("{}", flat)).reshape(c, r, l);
     }
 
     /**

@@ -1,0 +1,160 @@
+package ai.lutboost.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.util.Pair;
+import ai.lutboost.bench.KMeansComparison;
+import ai.lutboost.bench.StepTiming;
+import ai.lutboost.bench.TrainStepBenchmark;
+import ai.lutboost.datasets.Datasets;
+import ai.lutboost.datasets.ImageClassificationDataset;
+import ai.lutboost.layer.LayerSpec;
+import ai.lutboost.layer.LutConv2d;
+import ai.lutboost.layer.LutLinear;
+import ai.lutboost.layer.Metric;
+import ai.lutboost.model.LayerNames;
+import ai.lutboost.model.ModelZoo;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.training.CheckpointException;
+import ai.lutboost.training.TrainingCheckpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lutboost bench}: LUT layers and k-means against their references, in one process. */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        header = "Measure LUT layers against DJL's dense layers, and k-means against commons-math3.",
+        description = {
+            "Training steps (forward, backward, SGD update) of LutLinear vs Linear at D=N=512,",
+            "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), interleaved",
+            "in one process; resident memory over many LutLinear steps; batched k-means vs",
+            "commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained",
+            "quickstart baseline: run './lutboost run' first, or pass --baseline)."
+        })
+final class BenchCommand extends BaseCommand {
+
+    @Option(names = "--steps", defaultValue = "200", description = "Measured steps per layer (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "20", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--memory-steps", defaultValue = "1000", description = "LutLinear steps for the memory check (default: ${DEFAULT-VALUE}).")
+    int memorySteps;
+
+    @Option(names = "--linear-v", defaultValue = "4", description = "v of the LutLinear (default: ${DEFAULT-VALUE}).")
+    int linearV;
+
+    @Option(names = "--linear-k", defaultValue = "16", description = "K of the LutLinear (default: ${DEFAULT-VALUE}).")
+    int linearK;
+
+    @Option(names = "--conv-v", defaultValue = "5", description = "v of the LutConv2d; must divide 150 (default: ${DEFAULT-VALUE}).")
+    int convV;
+
+    @Option(names = "--conv-k", defaultValue = "16", description = "K of the LutConv2d (default: ${DEFAULT-VALUE}).")
+    int convK;
+
+    @Option(names = "--kmeans-samples", defaultValue = "50000", description = "Training images whose activations k-means clusters (default: ${DEFAULT-VALUE}).")
+    int kmeansSamples;
+
+    @Option(names = "--baseline", paramLabel = "CKPT", defaultValue = "runs/quickstart/checkpoints/baseline.ckpt",
+            description = "LeNet-5 baseline checkpoint for the k-means activations (default: ${DEFAULT-VALUE}).")
+    Path baseline;
+
+    @Option(names = "--skip", split = ",", paramLabel = "PART", description = "Parts to skip: linear, conv, memory, kmeans.")
+    List<String> skip = new ArrayList<>();
+
+    @Override
+    protected int doCall() throws Exception {
+        if (!skip.contains("linear")) {
+            StepTiming[] t = TrainStepBenchmark.compare(
+                    "Linear", Linear.builder().setUnits(512).build(),
+                    "LutLinear", LutLinear.builder().setName("bench").setUnits(512).setSpec(LayerSpec.of(linearV, linearK)).build(),
+                    new Shape(128, 512), warmup, steps, null);
+            report(t, "D=N=512, batch 128, v=" + linearV + ", K=" + linearK);
+        }
+        if (!skip.contains("conv")) {
+            Block dense = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
+            Block lut = LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
+                    .setSpec(new LayerSpec(convV, convK, Metric.L2, 8, false)).build();
+            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", dense, "LutConv2d", lut,
+                    new Shape(128, 6, 14, 14), warmup, steps, null);
+            report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK);
+        }
+        if (!skip.contains("memory")) {
+            long[] rss = TrainStepBenchmark.residentMemory(
+                    LutLinear.builder().setName("bench").setUnits(512).setSpec(LayerSpec.of(linearV, linearK)).build(),
+                    new Shape(128, 512), memorySteps);
+            out().printf(Locale.ROOT, "memory: LutLinear, %d training steps: RSS %.1f MB after step 1, %.1f MB after step %d, %.1f MB at the end%n",
+                    memorySteps, rss[0] / 1024.0, rss[1] / 1024.0, memorySteps / 10, rss[2] / 1024.0);
+            out().flush();
+        }
+        if (!skip.contains("kmeans")) {
+            kmeans();
+        }
+        return ExitCodes.OK;
+    }
+
+    private void report(StepTiming[] t, String what) {
+        out().printf(Locale.ROOT, "%-10s %8.3f ms/step (median of %d; mean %.3f)%n", t[0].name(), t[0].medianMillis(), t[0].steps(), t[0].meanMillis());
+        out().printf(Locale.ROOT, "%-10s %8.3f ms/step (median of %d; mean %.3f)%n", t[1].name(), t[1].medianMillis(), t[1].steps(), t[1].meanMillis());
+        out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n", t[1].name(), t[0].name(), t[1].medianMillis() / t[0].medianMillis(), what);
+        out().flush();
+    }
+
+    private void kmeans() throws Exception {
+        if (!Files.isRegularFile(baseline)) {
+            throw new CheckpointException("k-means benchmark: baseline checkpoint " + baseline
+                    + " not found; run './lutboost run' first (it trains the quickstart LeNet-5), pass --baseline,"
+                    + " or --skip kmeans");
+        }
+        Recipe recipe = ShippedRecipes.load(ShippedRecipes.DEFAULT, List.of());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block lenet = ModelZoo.build(recipe.model(), Datasets.FASHION_MNIST);
+            lenet.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            TrainingCheckpoint.read(baseline).loadInto(manager, lenet);
+            ImageClassificationDataset train = ImageClassificationDataset.builder()
+                    .optValidationFraction(0).optLimit(kmeansSamples).setSampling(1000, false).build();
+            List<NDArray> chunks = new ArrayList<>();
+            ParameterStore ps = new ParameterStore(manager, false);
+            for (Batch batch : train.getData(manager)) {
+                NDList x = batch.getData();
+                for (Pair<String, Block> child : lenet.getChildren()) {
+                    x = child.getValue().forward(ps, x, false);
+                    if (LayerNames.strip(child.getKey()).equals("flatten")) {
+                        break;
+                    }
+                }
+                NDArray fc1Input = x.head().get(":, :256");
+                fc1Input.attach(manager);
+                chunks.add(fc1Input);
+                batch.close();
+            }
+            NDArray all = NDArrays.concat(new NDList(chunks), 0);
+            NDArray data = all.reshape(all.getShape().get(0), 64, 4).transpose(1, 0, 2);
+            KMeansComparison c = KMeansComparison.run(data, 16, 20, 42);
+            out().printf(Locale.ROOT, "k-means: %d codebooks x K=%d, v=4, on fc1's input (first 256 of 400 dims) for %d images%n",
+                    c.codebooks(), c.k(), c.points());
+            out().printf(Locale.ROOT, "  batched (256 points per centroid)  %7.3f s, inertia on all points %.6g%n", c.batchedSeconds(), c.batchedInertia());
+            out().printf(Locale.ROOT, "  commons-math3, codebook by codebook %7.3f s, inertia on all points %.6g%n", c.referenceSeconds(), c.referenceInertia());
+            out().printf(Locale.ROOT, "  speed-up %.1fx; inertia %+.2f %% against commons-math3%n",
+                    c.referenceSeconds() / c.batchedSeconds(), 100 * (c.batchedInertia() / c.referenceInertia() - 1));
+            out().flush();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package ai.lutboost.bench;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
+/**
+ * Times training steps of two blocks in one process, interleaved in rounds so that whatever else
+ * the machine does slows both alike.
+ */
+public final class TrainStepBenchmark {
+
+    private TrainStepBenchmark() {}
+
+    /** One block under test, with its trainer and fixed data. */
+    private static final class Subject implements AutoCloseable {
+        final String name;
+        final Model model;
+        final Trainer trainer;
+        final NDArray input;
+        final NDArray target;
+        final long[] nanos;
+        int measured;
+
+        Subject(String name, Block block, Shape inputShape, int steps) {
+            this.name = name;
+            model = Model.newInstance(name);
+            model.setBlock(block);
+            trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
+                    .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-3f)).build()));
+            trainer.initialize(inputShape);
+            NDManager m = trainer.getManager();
+            input = m.randomNormal(inputShape);
+            Shape out = block.getOutputShapes(new Shape[] {inputShape})[0];
+            target = m.randomNormal(out);
+            nanos = new long[steps];
+        }
+
+        void step(boolean record) {
+            long start = System.nanoTime();
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList pred = trainer.forward(new NDList(input));
+                NDArray loss = trainer.getLoss().evaluate(new NDList(target), pred);
+                gc.backward(loss);
+                // Reading the loss waits for the step, so the timing covers all of it.
+                loss.getFloat();
+            }
+            trainer.step();
+            if (record) {
+                nanos[measured++] = System.nanoTime() - start;
+            }
+        }
+
+        StepTiming timing() {
+            long[] sorted = Arrays.copyOf(nanos, measured);
+            Arrays.sort(sorted);
+            double median = sorted[sorted.length / 2] / 1e6;
+            double mean = Arrays.stream(sorted).average().orElse(Double.NaN) / 1e6;
+            return new StepTiming(name, median, mean, measured);
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+            model.close();
+        }
+    }
+
+    /**
+     * Times two blocks' training steps.
+     *
+     * @param baselineName the reference block's name
+     * @param baseline the reference block (a DJL dense layer)
+     * @param candidateName the block under test's name
+     * @param candidate the block under test
+     * @param inputShape the input shape, batch first
+     * @param warmup unrecorded steps of each before measuring
+     * @param steps recorded steps of each
+     * @param progress called with the steps done so far, or null
+     * @return the reference timing, then the candidate's
+     */
+    public static StepTiming[] compare(
+            String baselineName, Block baseline, String candidateName, Block candidate,
+            Shape inputShape, int warmup, int steps, LongConsumer progress) {
+        try (Subject a = new Subject(baselineName, baseline, inputShape, steps);
+                Subject b = new Subject(candidateName, candidate, inputShape, steps)) {
+            for (int i = 0; i < warmup; i++) {
+                a.step(false);
+                b.step(false);
+            }
+            int round = 10;
+            for (int done = 0; done < steps; done += round) {
+                int n = Math.min(round, steps - done);
+                for (int i = 0; i < n; i++) {
+                    a.step(true);
+                }
+                for (int i = 0; i < n; i++) {
+                    b.step(true);
+                }
+                if (progress != null) {
+                    progress.accept(done + n);
+                }
+            }
+            return new StepTiming[] {a.timing(), b.timing()};
+        }
+    }
+
+    /**
+     * Runs training steps of one block and samples the process's resident memory.
+     *
+     * @param block the block
+     * @param inputShape the input shape
+     * @param steps how many steps
+     * @return resident set size in kB: after the first step, after 10 % of the steps, at the end
+     */
+    public static long[] residentMemory(Block block, Shape inputShape, int steps) {
+        try (Subject s = new Subject("memory", block, inputShape, 0)) {
+            s.step(false);
+            long first = ResidentMemory.kilobytes();
+            long tenth = first;
+            for (int i = 1; i < steps; i++) {
+                s.step(false);
+                if (i == steps / 10) {
+                    tenth = ResidentMemory.kilobytes();
+                }
+            }
+            return new long[] {first, tenth, ResidentMemory.kilobytes()};
+        }
+    }
+}
