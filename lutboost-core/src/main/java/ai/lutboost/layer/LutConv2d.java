@@ -1,22 +1,12 @@
 package ai.lutboost.layer;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.ConstantInitializer;
-import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 
 /**
  * A 2-D convolution whose im2col patches are vector-quantized: the {@link LutLinear} map applied
@@ -29,52 +19,21 @@ import java.io.IOException;
  * op, so patches come from a grouped convolution with a fixed one-hot kernel, which copies each
  * input value into its patch position exactly (DESIGN §9).
  */
-public class LutConv2d extends AbstractBlock {
+public class LutConv2d extends AbstractLutBlock {
 
-    private static final byte VERSION = 1;
-
-    private final String name;
     private final int filters;
     private final Shape kernel;
     private final Shape stride;
     private final Shape padding;
     private final Shape dilation;
-    private final LayerSpec spec;
-    private LutMode mode;
-    private long inChannels;
-    private int codebooks;
-    private NDArray frozenTable;
-
-    private final Parameter weight;
-    private final Parameter bias;
-    private final Parameter centroids;
-    private final Parameter logTemperature;
 
     protected LutConv2d(Builder builder) {
-        super(VERSION);
-        name = builder.name;
+        super(builder.name, builder.spec, builder.mode);
         filters = builder.filters;
         kernel = builder.kernel;
         stride = builder.stride;
         padding = builder.padding;
         dilation = builder.dilation;
-        spec = builder.spec;
-        mode = builder.mode;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
-        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
-        centroids = addParameter(
-                Parameter.builder()
-                        .setName("centroids")
-                        .setType(Parameter.Type.WEIGHT)
-                        .optInitializer(new NormalInitializer(1f))
-                        .build());
-        logTemperature = addParameter(
-                Parameter.builder()
-                        .setName("log_temperature")
-                        .setType(Parameter.Type.OTHER)
-                        .optShape(new Shape(1))
-                        .optInitializer(new ConstantInitializer(0f))
-                        .build());
     }
 
     /**
@@ -143,118 +102,34 @@ public class LutConv2d extends AbstractBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray input = inputs.singletonOrThrow();
-        NDManager outer = input.getManager();
-        try (NDManager scope = outer.newSubManager()) {
-            NDArray w = ps.getValue(weight, input.getDevice(), training);
-            NDArray b = ps.getValue(bias, input.getDevice(), training);
-            NDArray p = ps.getValue(centroids, input.getDevice(), training);
-            NDArray t = ps.getValue(logTemperature, input.getDevice(), training);
-            scope.tempAttachAll(input, w, b, p, t);
-            if (frozenTable != null) {
-                scope.tempAttachAll(frozenTable);
-            }
-            NDArray cols = im2col(input, kernel, stride, padding, dilation);
-            Shape cs = cols.getShape();
-            long batch = cs.get(0);
-            long ho = cs.get(2);
-            long wo = cs.get(3);
-            NDArray rows = cols.transpose(0, 2, 3, 1).reshape(batch * ho * wo, cs.get(1));
-            NDArray y = LutLinear.lutLinear(
-                    rows, p, w.reshape(filters, -1), b, t.exp(), spec.metric(), mode, frozenTable);
-            NDArray out = y.reshape(batch, ho, wo, filters).transpose(0, 3, 1, 2);
-            out.attach(outer);
-            return new NDList(out);
-        }
+    protected long units() {
+        return filters;
     }
 
-    /**
-     * Computes the tables {@code T_j = P_j W_j} from the current centroids and weights.
-     *
-     * @return {@code [C, K, N]}
-     */
-    public NDArray computeTable() {
-        NDArray p = centroids.getArray();
-        NDArray wt = weight.getArray().reshape(filters, -1).transpose();
-        long d = wt.getShape().get(0);
-        long padded = (long) codebooks * spec.v();
-        if (padded != d) {
-            wt = wt.concat(wt.getManager().zeros(new Shape(padded - d, filters)), 0);
-        }
-        return p.matMul(wt.reshape(codebooks, spec.v(), filters));
-    }
-
-    /**
-     * Freezes the layer to a fixed table {@code [C, K, N]}.
-     *
-     * @param table the table
-     */
-    public void freezeTable(NDArray table) {
-        Shape expected = new Shape(codebooks, spec.k(), filters);
-        Preconditions.checkArgument(
-                table.getShape().equals(expected), "layer " + name + ": table must be " + expected + ", got " + table.getShape());
-        frozenTable = table;
-        weight.freeze(true);
-    }
-
-    /**
-     * Sets the forward mode.
-     *
-     * @param mode hard, soft or straight-through
-     */
-    public void setMode(LutMode mode) {
-        this.mode = mode;
-    }
-
-    /**
-     * Returns the spec.
-     *
-     * @return the spec
-     */
-    public LayerSpec getSpec() {
-        return spec;
-    }
-
-    /**
-     * Returns the centroids parameter {@code [C, K, v]}.
-     *
-     * @return the parameter
-     */
-    public Parameter getCentroids() {
-        return centroids;
-    }
-
-    /**
-     * Returns the weight parameter {@code [N, C_in, kh, kw]}.
-     *
-     * @return the parameter
-     */
-    public Parameter getWeight() {
-        return weight;
-    }
-
-    /**
-     * Returns the log inverse-temperature parameter {@code [1]}.
-     *
-     * @return the parameter
-     */
-    public Parameter getLogTemperature() {
-        return logTemperature;
+    /** {@inheritDoc} */
+    @Override
+    protected NDArray lut(NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table) {
+        NDArray cols = im2col(input, kernel, stride, padding, dilation);
+        Shape cs = cols.getShape();
+        long batch = cs.get(0);
+        long ho = cs.get(2);
+        long wo = cs.get(3);
+        NDArray rows = cols.transpose(0, 2, 3, 1).reshape(batch * ho * wo, cs.get(1));
+        NDArray y = LutLinear.lutLinear(rows, p, w.reshape(filters, -1), b, t, spec.metric(), mode, table);
+        return y.reshape(batch, ho, wo, filters).transpose(0, 3, 1, 2);
     }
 
     /** {@inheritDoc} */
     @Override
     protected void beforeInitialize(Shape... inputShapes) {
         super.beforeInitialize(inputShapes);
-        inChannels = inputShapes[0].get(1);
-        codebooks = spec.codebooks(name, inChannels * kernel.get(0) * kernel.get(1));
+        setInputLength(inputShapes[0].get(1) * kernel.get(0) * kernel.get(1));
     }
 
     /** {@inheritDoc} */
     @Override
     public void prepare(Shape[] inputShapes) {
+        long inChannels = inputLength / (kernel.get(0) * kernel.get(1));
         weight.setShape(new Shape(filters, inChannels, kernel.get(0), kernel.get(1)));
         bias.setShape(new Shape(filters));
         centroids.setShape(new Shape(codebooks, spec.k(), spec.v()));
@@ -270,35 +145,6 @@ public class LutConv2d extends AbstractBlock {
             out[i] = (in.get(2 + i) + 2 * padding.get(i) - extent) / stride.get(i) + 1;
         }
         return new Shape[] {new Shape(in.get(0), filters, out[0], out[1])};
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected void saveMetadata(DataOutputStream os) throws IOException {
-        saveInputShapes(os);
-        os.writeLong(inChannels);
-        os.writeBoolean(frozenTable != null);
-        if (frozenTable != null) {
-            byte[] encoded = frozenTable.encode();
-            os.writeInt(encoded.length);
-            os.write(encoded);
-        }
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadMetadata(byte loadVersion, DataInputStream is)
-            throws IOException, MalformedModelException {
-        if (loadVersion != VERSION) {
-            throw new MalformedModelException(
-                    "layer " + name + ": unsupported LutConv2d version " + loadVersion + ", expected " + VERSION);
-        }
-        readInputShapes(is);
-        inChannels = is.readLong();
-        codebooks = spec.codebooks(name, inChannels * kernel.get(0) * kernel.get(1));
-        if (is.readBoolean()) {
-            frozenTable = NDArray.decode(centroids.getArray().getManager(), is.readNBytes(is.readInt()));
-        }
     }
 
     /** Builds a {@link LutConv2d}. */

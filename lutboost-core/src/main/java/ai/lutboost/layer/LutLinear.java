@@ -1,23 +1,13 @@
 package ai.lutboost.layer;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.ConstantInitializer;
-import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 
 /**
  * A linear layer whose input is vector-quantized: {@code y = b + sum_j T_j[i_j]} with
@@ -31,44 +21,13 @@ import java.io.IOException;
  * weights to the quantized input. After {@link #freezeTable} the layer looks up a fixed table
  * {@code [C, K, N]} instead.
  */
-public class LutLinear extends AbstractBlock {
+public class LutLinear extends AbstractLutBlock {
 
-    private static final byte VERSION = 1;
-
-    private final String name;
     private final long units;
-    private final LayerSpec spec;
-    private LutMode mode;
-    private long inputLength;
-    private int codebooks;
-    private NDArray frozenTable;
-
-    private final Parameter weight;
-    private final Parameter bias;
-    private final Parameter centroids;
-    private final Parameter logTemperature;
 
     protected LutLinear(Builder builder) {
-        super(VERSION);
-        this.name = builder.name;
+        super(builder.name, builder.spec, builder.mode);
         this.units = builder.units;
-        this.spec = builder.spec;
-        this.mode = builder.mode;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
-        bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
-        centroids = addParameter(
-                Parameter.builder()
-                        .setName("centroids")
-                        .setType(Parameter.Type.WEIGHT)
-                        .optInitializer(new NormalInitializer(1f))
-                        .build());
-        logTemperature = addParameter(
-                Parameter.builder()
-                        .setName("log_temperature")
-                        .setType(Parameter.Type.OTHER)
-                        .optShape(new Shape(1))
-                        .optInitializer(new ConstantInitializer(0f))
-                        .build());
     }
 
     /**
@@ -147,122 +106,16 @@ public class LutLinear extends AbstractBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray input = inputs.singletonOrThrow();
-        NDManager outer = input.getManager();
-        // Ops whose first operand is a parameter would attach their results to the model's
-        // long-lived manager and leak (DESIGN §9): compute in a scope, keep only the output.
-        try (NDManager scope = outer.newSubManager()) {
-            NDArray w = ps.getValue(weight, input.getDevice(), training);
-            NDArray b = ps.getValue(bias, input.getDevice(), training);
-            NDArray p = ps.getValue(centroids, input.getDevice(), training);
-            NDArray t = ps.getValue(logTemperature, input.getDevice(), training);
-            scope.tempAttachAll(input, w, b, p, t);
-            if (frozenTable != null) {
-                scope.tempAttachAll(frozenTable);
-            }
-            Shape shape = input.getShape();
-            NDArray x2 = input.reshape(-1, inputLength);
-            NDArray y = lutLinear(x2, p, w, b, t.exp(), spec.metric(), mode, frozenTable);
-            NDArray out = y.reshape(shape.slice(0, shape.dimension() - 1).add(units));
-            out.attach(outer);
-            return new NDList(out);
-        }
+    protected long units() {
+        return units;
     }
 
-    /**
-     * Computes the tables {@code T_j = P_j W_j} from the current centroids and weights.
-     *
-     * @return {@code [C, K, N]}, attached to the centroids' manager
-     */
-    public NDArray computeTable() {
-        NDArray p = centroids.getArray();
-        NDArray w = weight.getArray();
-        long v = spec.v();
-        long padded = (long) codebooks * v;
-        NDArray wt = w.transpose();
-        if (padded != inputLength) {
-            wt = wt.concat(w.getManager().zeros(new Shape(padded - inputLength, units)), 0);
-        }
-        return p.matMul(wt.reshape(codebooks, v, units));
-    }
-
-    /**
-     * Freezes the layer to a fixed table: from now on the forward pass looks rows up in it, and
-     * the dense weights no longer take part.
-     *
-     * @param table {@code [C, K, N]}
-     */
-    public void freezeTable(NDArray table) {
-        Preconditions.checkArgument(
-                table.getShape().equals(new Shape(codebooks, spec.k(), units)),
-                "layer " + name + ": table must be " + new Shape(codebooks, spec.k(), units) + ", got " + table.getShape());
-        frozenTable = table;
-        weight.freeze(true);
-    }
-
-    /**
-     * Returns the frozen table, if any.
-     *
-     * @return the table or null
-     */
-    public NDArray getFrozenTable() {
-        return frozenTable;
-    }
-
-    /**
-     * Sets the forward mode.
-     *
-     * @param mode hard, soft or straight-through
-     */
-    public void setMode(LutMode mode) {
-        this.mode = mode;
-    }
-
-    /**
-     * Returns the spec.
-     *
-     * @return the spec
-     */
-    public LayerSpec getSpec() {
-        return spec;
-    }
-
-    /**
-     * Returns the layer's name.
-     *
-     * @return the name
-     */
-    public String getName() {
-        return name;
-    }
-
-    /**
-     * Returns the centroids parameter {@code [C, K, v]}.
-     *
-     * @return the parameter
-     */
-    public Parameter getCentroids() {
-        return centroids;
-    }
-
-    /**
-     * Returns the weight parameter {@code [N, D]}.
-     *
-     * @return the parameter
-     */
-    public Parameter getWeight() {
-        return weight;
-    }
-
-    /**
-     * Returns the log inverse-temperature parameter {@code [1]}.
-     *
-     * @return the parameter
-     */
-    public Parameter getLogTemperature() {
-        return logTemperature;
+    /** {@inheritDoc} */
+    @Override
+    protected NDArray lut(NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table) {
+        Shape shape = input.getShape();
+        NDArray y = lutLinear(input.reshape(-1, inputLength), p, w, b, t, spec.metric(), mode, table);
+        return y.reshape(shape.slice(0, shape.dimension() - 1).add(units));
     }
 
     /** {@inheritDoc} */
@@ -270,8 +123,7 @@ public class LutLinear extends AbstractBlock {
     protected void beforeInitialize(Shape... inputShapes) {
         super.beforeInitialize(inputShapes);
         Shape in = inputShapes[0];
-        inputLength = in.get(in.dimension() - 1);
-        codebooks = spec.codebooks(name, inputLength);
+        setInputLength(in.get(in.dimension() - 1));
     }
 
     /** {@inheritDoc} */
@@ -287,36 +139,6 @@ public class LutLinear extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
         return new Shape[] {in.slice(0, in.dimension() - 1).add(units)};
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected void saveMetadata(DataOutputStream os) throws IOException {
-        saveInputShapes(os);
-        os.writeLong(inputLength);
-        os.writeBoolean(frozenTable != null);
-        if (frozenTable != null) {
-            byte[] encoded = frozenTable.encode();
-            os.writeInt(encoded.length);
-            os.write(encoded);
-        }
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadMetadata(byte loadVersion, DataInputStream is)
-            throws IOException, MalformedModelException {
-        if (loadVersion != VERSION) {
-            throw new MalformedModelException(
-                    "layer " + name + ": unsupported LutLinear version " + loadVersion + ", expected " + VERSION);
-        }
-        readInputShapes(is);
-        inputLength = is.readLong();
-        codebooks = spec.codebooks(name, inputLength);
-        if (is.readBoolean()) {
-            byte[] encoded = is.readNBytes(is.readInt());
-            frozenTable = NDArray.decode(centroids.getArray().getManager(), encoded);
-        }
     }
 
     /** Builds a {@link LutLinear}. */

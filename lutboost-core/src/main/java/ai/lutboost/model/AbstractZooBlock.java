@@ -1,8 +1,11 @@
 package ai.lutboost.model;
 
+import ai.djl.MalformedModelException;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;
+import java.io.DataInputStream;
+import java.io.IOException;
 
 /**
  * A zoo block that finds its children by name at every use instead of caching them in fields,
@@ -33,6 +36,18 @@ public abstract class AbstractZooBlock extends AbstractBlock {
             }
         }
         throw new IllegalStateException(getClass().getSimpleName() + " has no child " + name);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is)
+            throws IOException, MalformedModelException {
+        if (loadVersion != version) {
+            throw new MalformedModelException(
+                    "unsupported " + getClass().getSimpleName() + " version " + loadVersion
+                            + ", expected " + version);
+        }
+        readInputShapes(is);
     }
 
     /**

@@ -1,6 +1,5 @@
 package ai.lutboost.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,8 +9,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
-import java.io.DataInputStream;
-import java.io.IOException;
 
 /**
  * Multi-head self-attention over a token sequence.
@@ -80,16 +77,5 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
         for (String name : new String[] {"query", "key", "value", "proj"}) {
             child(name).initialize(manager, dataType, inputShapes);
         }
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadMetadata(byte loadVersion, DataInputStream is)
-            throws IOException, MalformedModelException {
-        if (loadVersion != VERSION) {
-            throw new MalformedModelException(
-                    "unsupported MultiHeadSelfAttention version " + loadVersion);
-        }
-        readInputShapes(is);
     }
 }

@@ -1,6 +1,5 @@
 package ai.lutboost.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,8 +11,6 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
-import java.io.DataInputStream;
-import java.io.IOException;
 
 /**
  * A basic residual block: {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))}.
@@ -103,16 +100,5 @@ public class ResidualBlock extends AbstractZooBlock {
             Shape[] projected = child("shortcut_conv").getOutputShapes(inputShapes);
             child("shortcut_bn").initialize(manager, dataType, projected);
         }
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadMetadata(byte loadVersion, DataInputStream is)
-            throws IOException, MalformedModelException {
-        if (loadVersion != VERSION) {
-            throw new MalformedModelException(
-                    "unsupported ResidualBlock version " + loadVersion + ", expected " + VERSION);
-        }
-        readInputShapes(is);
     }
 }

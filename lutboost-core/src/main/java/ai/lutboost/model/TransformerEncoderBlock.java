@@ -1,6 +1,5 @@
 package ai.lutboost.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,8 +10,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.io.DataInputStream;
-import java.io.IOException;
 
 /**
  * A pre-norm transformer encoder block: {@code x + attn(ln1(x))}, then
@@ -66,16 +63,5 @@ public class TransformerEncoderBlock extends AbstractZooBlock {
         child("ln2").initialize(manager, dataType, inputShapes);
         child("mlp_fc1").initialize(manager, dataType, inputShapes);
         child("mlp_fc2").initialize(manager, dataType, child("mlp_fc1").getOutputShapes(inputShapes));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadMetadata(byte loadVersion, DataInputStream is)
-            throws IOException, MalformedModelException {
-        if (loadVersion != VERSION) {
-            throw new MalformedModelException(
-                    "unsupported TransformerEncoderBlock version " + loadVersion);
-        }
-        readInputShapes(is);
     }
 }

@@ -1,6 +1,5 @@
 package ai.lutboost.model;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -15,8 +14,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
-import java.io.DataInputStream;
-import java.io.IOException;
 
 /**
  * ViT-tiny: a vision transformer small enough to train on a CPU.
@@ -173,15 +170,5 @@ public class VisionTransformer extends AbstractZooBlock {
         }
         child("norm").initialize(manager, dataType, tokens);
         child("head").initialize(manager, dataType, new Shape(inputShapes[0].get(0), config.dim()));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public void loadMetadata(byte loadVersion, DataInputStream is)
-            throws IOException, MalformedModelException {
-        if (loadVersion != VERSION) {
-            throw new MalformedModelException("unsupported VisionTransformer version " + loadVersion);
-        }
-        readInputShapes(is);
     }
 }

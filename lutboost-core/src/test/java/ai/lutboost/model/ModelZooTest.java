@@ -80,4 +80,28 @@ class ModelZooTest {
             assertEquals(expected, parameters(net));
         }
     }
+
+    @Test
+    void everyZooModelRoundTripsThroughSaveAndLoad() throws Exception {
+        ModelSection vit = new ModelSection("vit-tiny", List.of(), 1, 7, 16, 2, 4, 32, "mean");
+        ModelSection resnet = new ModelSection("resnet", List.of(8, 16), 1, 4, 64, 4, 4, 128, "cls");
+        ModelSection lenet = new ModelSection("lenet5", List.of(), 1, 4, 64, 4, 4, 128, "cls");
+        for (ModelSection m : List.of(vit, resnet, lenet)) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Block a = ModelZoo.build(m, Datasets.FASHION_MNIST);
+                Shape in = new Shape(2, 1, 28, 28);
+                a.initialize(manager, DataType.FLOAT32, in);
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                a.saveParameters(new java.io.DataOutputStream(bytes));
+                Block b = ModelZoo.build(m, Datasets.FASHION_MNIST);
+                b.initialize(manager, DataType.FLOAT32, in);
+                b.loadParameters(manager, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+                NDArray x = manager.randomNormal(in);
+                ParameterStore ps = new ParameterStore(manager, false);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(
+                        a.forward(ps, new NDList(x), false).head().toFloatArray(),
+                        b.forward(ps, new NDList(x), false).head().toFloatArray(), m.arch());
+            }
+        }
+    }
 }
