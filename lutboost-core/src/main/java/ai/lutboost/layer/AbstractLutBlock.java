@@ -15,6 +15,8 @@ import ai.djl.util.Preconditions;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * What {@link LutLinear} and {@link LutConv2d} share: the parameters ({@code weight},
@@ -26,7 +28,7 @@ import java.io.IOException;
  */
 public abstract class AbstractLutBlock extends AbstractBlock {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
 
     protected final String name;
     protected final LayerSpec spec;
@@ -34,6 +36,9 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     protected long inputLength;
     protected int codebooks;
     private NDArray frozenTable;
+    private int[] tableFractionBits;
+    private Consumer<NDArray> inputListener;
+    private List<NDArray> reconstructionErrors;
 
     protected final Parameter weight;
     protected final Parameter bias;
@@ -77,6 +82,42 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     protected abstract long units();
 
     /**
+     * The dense layer this LUT layer came from, on the raw input ({@link LutMode#DENSE}).
+     *
+     * @param input the input
+     * @param weight the weight
+     * @param bias the bias
+     * @return the output
+     */
+    protected abstract NDArray dense(NDArray input, NDArray weight, NDArray bias);
+
+    /**
+     * The rows the layer quantizes: the input flattened to {@code [R, D]} (for a convolution,
+     * its im2col patches, one row per output position).
+     *
+     * @param input the layer's input
+     * @return {@code [R, D]}
+     */
+    public abstract NDArray rows(NDArray input);
+
+    /**
+     * Splits rows into the sub-vectors of each codebook, zero-padding the last one if the spec
+     * pads.
+     *
+     * @param rows {@code [R, D]}
+     * @return {@code [C, R, v]}
+     */
+    public NDArray subVectors(NDArray rows) {
+        long r = rows.getShape().get(0);
+        long padded = (long) codebooks * spec.v();
+        NDArray x = rows;
+        if (padded != inputLength) {
+            x = rows.concat(rows.getManager().zeros(new Shape(r, padded - inputLength), rows.getDataType()), 1);
+        }
+        return x.reshape(r, codebooks, spec.v()).transpose(1, 0, 2);
+    }
+
+    /**
      * The layer's map on its parameters' values.
      *
      * @param input the input
@@ -85,31 +126,62 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      * @param centroids {@code [C, K, v]}
      * @param temperature the inverse temperature (already exponentiated), shape {@code [1]}
      * @param table the frozen table {@code [C, K, N]}, or null
+     * @param mode hard, soft or straight-through
      * @return the output
      */
     protected abstract NDArray lut(
-            NDArray input, NDArray weight, NDArray bias, NDArray centroids, NDArray temperature, NDArray table);
+            NDArray input, NDArray weight, NDArray bias, NDArray centroids, NDArray temperature, NDArray table,
+            LutMode mode);
 
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray input = inputs.singletonOrThrow();
+        NDArray w = ps.getValue(weight, input.getDevice(), training);
+        NDArray b = ps.getValue(bias, input.getDevice(), training);
+        NDArray p = ps.getValue(centroids, input.getDevice(), training);
+        NDArray t = ps.getValue(logTemperature, input.getDevice(), training);
+        return new NDList(compute(input, w, b, p, t, mode, true, training));
+    }
+
+    /**
+     * Computes the layer's output in a given mode from the parameters' current values, outside
+     * training and without notifying listeners: for measurements taken during another forward
+     * pass.
+     *
+     * @param input the layer's input
+     * @param mode the mode
+     * @return the output, attached to the input's manager
+     */
+    public NDArray apply(NDArray input, LutMode mode) {
+        return compute(input, weight.getArray(), bias.getArray(), centroids.getArray(),
+                logTemperature.getArray(), mode, false, false);
+    }
+
+    private NDArray compute(
+            NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, LutMode how, boolean notify,
+            boolean training) {
         NDManager outer = input.getManager();
         // Ops whose first operand is a parameter would attach their results to the model's
         // long-lived manager and leak (DESIGN §9): compute in a scope, keep only the output.
         try (NDManager scope = outer.newSubManager()) {
-            NDArray w = ps.getValue(weight, input.getDevice(), training);
-            NDArray b = ps.getValue(bias, input.getDevice(), training);
-            NDArray p = ps.getValue(centroids, input.getDevice(), training);
-            NDArray t = ps.getValue(logTemperature, input.getDevice(), training);
             scope.tempAttachAll(input, w, b, p, t);
             if (frozenTable != null) {
                 scope.tempAttachAll(frozenTable);
             }
-            NDArray out = lut(input, w, b, p, t.exp(), frozenTable);
+            if (notify && inputListener != null) {
+                inputListener.accept(input);
+            }
+            NDArray out = how == LutMode.DENSE ? dense(input, w, b) : lut(input, w, b, p, t.exp(), frozenTable, how);
+            if (training && reconstructionErrors != null && how != LutMode.DENSE) {
+                NDArray target = dense(input, w, b).stopGradient();
+                NDArray error = out.sub(target).square().sum().div(target.square().sum().add(1e-12f));
+                error.attach(outer);
+                reconstructionErrors.add(error);
+            }
             out.attach(outer);
-            return new NDList(out);
+            return out;
         }
     }
 
@@ -120,12 +192,18 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      */
     public NDArray computeTable() {
         long n = units();
-        NDArray wt = weight.getArray().reshape(n, inputLength).transpose();
-        long padded = (long) codebooks * spec.v();
-        if (padded != inputLength) {
-            wt = wt.concat(wt.getManager().zeros(new Shape(padded - inputLength, n)), 0);
+        NDManager outer = weight.getArray().getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            scope.tempAttachAll(weight.getArray(), centroids.getArray());
+            NDArray wt = weight.getArray().reshape(n, inputLength).transpose();
+            long padded = (long) codebooks * spec.v();
+            if (padded != inputLength) {
+                wt = wt.concat(wt.getManager().zeros(new Shape(padded - inputLength, n)), 0);
+            }
+            NDArray table = centroids.getArray().matMul(wt.reshape(codebooks, spec.v(), n));
+            table.attach(outer);
+            return table;
         }
-        return centroids.getArray().matMul(wt.reshape(codebooks, spec.v(), n));
     }
 
     /**
@@ -135,12 +213,93 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      * @param table {@code [C, K, N]}
      */
     public void freezeTable(NDArray table) {
+        freezeTable(table, null);
+    }
+
+    /**
+     * Freezes the layer to a fixed-point table: each value is {@code q * 2^-f} for an integer
+     * {@code q} of {@code tableBits} bits and the fractional bits {@code f} of its output column.
+     *
+     * @param table {@code [C, K, N]}, already quantized
+     * @param fractionBits {@code f} per output column {@code [N]}, or null for a float table
+     */
+    public void freezeTable(NDArray table, int[] fractionBits) {
         Shape expected = new Shape(codebooks, spec.k(), units());
         Preconditions.checkArgument(
                 table.getShape().equals(expected),
                 "layer " + name + ": table must be " + expected + ", got " + table.getShape());
+        Preconditions.checkArgument(
+                fractionBits == null || fractionBits.length == units(),
+                "layer " + name + ": one fraction width per output column is needed");
         frozenTable = table;
+        tableFractionBits = fractionBits == null ? null : fractionBits.clone();
         weight.freeze(true);
+    }
+
+    /**
+     * Returns the fractional bits of each output column of a fixed-point frozen table.
+     *
+     * @return {@code [N]}, or null if the table is not frozen or not fixed point
+     */
+    public int[] getTableFractionBits() {
+        return tableFractionBits == null ? null : tableFractionBits.clone();
+    }
+
+    /**
+     * Hands every forward input to a listener (stage 1 and 2 collect calibration inputs so),
+     * until set to null.
+     *
+     * @param listener receives the layer's raw input, or null to stop
+     */
+    public void setInputListener(Consumer<NDArray> listener) {
+        this.inputListener = listener;
+    }
+
+    /**
+     * Makes every training forward pass also add {@code |y - dense(x)|^2 / |dense(x)|^2} to a list, the
+     * dense output taken as a fixed target, until set to null: the loss of stage 2 and the
+     * optional reconstruction term of stage 3.
+     *
+     * @param errors where the errors go, or null to stop
+     */
+    public void setReconstructionErrors(List<NDArray> errors) {
+        this.reconstructionErrors = errors;
+    }
+
+    /**
+     * Returns the forward mode.
+     *
+     * @return the mode
+     */
+    public LutMode getMode() {
+        return mode;
+    }
+
+    /**
+     * Returns the number of codebooks {@code C}.
+     *
+     * @return {@code ceil(D / v)}
+     */
+    public int getCodebooks() {
+        return codebooks;
+    }
+
+    /**
+     * Returns the input length {@code D}.
+     *
+     * @return the length of one row
+     */
+    public long getInputLength() {
+        return inputLength;
+    }
+
+    /**
+     * Returns the number of outputs {@code N}.
+     *
+     * @return the output size
+     */
+    public long getUnits() {
+        return units();
     }
 
     /**
@@ -235,6 +394,12 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             byte[] encoded = frozenTable.encode();
             os.writeInt(encoded.length);
             os.write(encoded);
+            os.writeBoolean(tableFractionBits != null);
+            if (tableFractionBits != null) {
+                for (int f : tableFractionBits) {
+                    os.writeInt(f);
+                }
+            }
         }
     }
 
@@ -251,6 +416,14 @@ public abstract class AbstractLutBlock extends AbstractBlock {
         setInputLength(is.readLong());
         if (is.readBoolean()) {
             frozenTable = NDArray.decode(centroids.getArray().getManager(), is.readNBytes(is.readInt()));
+            tableFractionBits = null;
+            if (is.readBoolean()) {
+                tableFractionBits = new int[(int) units()];
+                for (int i = 0; i < tableFractionBits.length; i++) {
+                    tableFractionBits[i] = is.readInt();
+                }
+            }
+            weight.freeze(true);
         }
     }
 }

@@ -108,15 +108,25 @@ public class LutConv2d extends AbstractLutBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDArray lut(NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table) {
+    protected NDArray lut(
+            NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode) {
+        Shape out = getOutputShapes(new Shape[] {input.getShape()})[0];
+        NDArray y = LutLinear.lutLinear(rows(input), p, w.reshape(filters, -1), b, t, spec.metric(), mode, table);
+        return y.reshape(out.get(0), out.get(2), out.get(3), filters).transpose(0, 3, 1, 2);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDArray dense(NDArray input, NDArray w, NDArray b) {
+        return Conv2d.conv2d(input, w, b, stride, padding, dilation, 1).singletonOrThrow();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray rows(NDArray input) {
         NDArray cols = im2col(input, kernel, stride, padding, dilation);
         Shape cs = cols.getShape();
-        long batch = cs.get(0);
-        long ho = cs.get(2);
-        long wo = cs.get(3);
-        NDArray rows = cols.transpose(0, 2, 3, 1).reshape(batch * ho * wo, cs.get(1));
-        NDArray y = LutLinear.lutLinear(rows, p, w.reshape(filters, -1), b, t, spec.metric(), mode, table);
-        return y.reshape(batch, ho, wo, filters).transpose(0, 3, 1, 2);
+        return cols.transpose(0, 2, 3, 1).reshape(cs.get(0) * cs.get(2) * cs.get(3), cs.get(1));
     }
 
     /** {@inheritDoc} */

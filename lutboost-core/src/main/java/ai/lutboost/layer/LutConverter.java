@@ -93,6 +93,23 @@ public final class LutConverter {
         return converted;
     }
 
+    /**
+     * Lists the layers this converter could convert, by path in forward order: the choice a
+     * {@link Selector} is offered.
+     *
+     * @param root the model
+     * @return path to layer
+     */
+    public Map<String, Block> convertible(Block root) {
+        Map<String, Block> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Block> e : LayerNames.all(root).entrySet()) {
+            if (converterFor(e.getValue()) != null) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
     private void walk(NDManager manager, Block parent, String prefix, Selector selector, Map<String, Block> out) {
         Map<String, String> names = LayerNames.localNames(parent);
         for (Pair<String, Block> entry : parent.getChildren()) {

@@ -112,9 +112,22 @@ public class LutLinear extends AbstractLutBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDArray lut(NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table) {
+    protected NDArray dense(NDArray input, NDArray w, NDArray b) {
+        return Linear.linear(input, w, b).singletonOrThrow();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray rows(NDArray input) {
+        return input.reshape(-1, inputLength);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDArray lut(
+            NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode) {
         Shape shape = input.getShape();
-        NDArray y = lutLinear(input.reshape(-1, inputLength), p, w, b, t, spec.metric(), mode, table);
+        NDArray y = lutLinear(rows(input), p, w, b, t, spec.metric(), mode, table);
         return y.reshape(shape.slice(0, shape.dimension() - 1).add(units));
     }
 

@@ -7,5 +7,10 @@ public enum LutMode {
     /** Softmax over negative distance times the inverse temperature. */
     SOFT,
     /** The hard value with the soft path's gradient: {@code soft + stopGradient(hard - soft)}. */
-    STRAIGHT_THROUGH
+    STRAIGHT_THROUGH,
+    /**
+     * No quantization: the dense layer the LUT layer came from, on the raw input. Stage 1 reads
+     * float activations this way, and stage 2 takes its reconstruction targets from it.
+     */
+    DENSE
 }

@@ -11,6 +11,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
+import java.util.Map;
 
 /**
  * A basic residual block: {@code relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))}.
@@ -20,7 +21,7 @@ import ai.djl.util.Preconditions;
  * ({@code shortcut_bn}); otherwise it is the identity. Input {@code [B, C, H, W]}, output
  * {@code [B, filters, ceil(H/stride), ceil(W/stride)]}.
  */
-public class ResidualBlock extends AbstractZooBlock {
+public class ResidualBlock extends AbstractZooBlock implements BatchNormPairs {
 
     private static final byte VERSION = 1;
 
@@ -51,6 +52,12 @@ public class ResidualBlock extends AbstractZooBlock {
                                     .build());
             addChildBlock("shortcut_bn", BatchNorm.builder().build());
         }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Map<String, String> batchNormAfter() {
+        return Map.of("conv1", "bn1", "conv2", "bn2", "shortcut_conv", "shortcut_bn");
     }
 
     private static Conv2d conv3x3(int filters, int stride) {

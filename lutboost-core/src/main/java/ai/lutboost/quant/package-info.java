@@ -1,0 +1,2 @@
+/** Fixed-point formats and the quantization of tables, centroids and activations. */
+package ai.lutboost.quant;
