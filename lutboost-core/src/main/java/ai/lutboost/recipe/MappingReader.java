@@ -30,9 +30,20 @@ final class MappingReader {
     private final int line;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> known = new TreeSet<>();
+    private final Map<Node, String> origins;
 
     MappingReader(String file, String prefix, Node node) throws RecipeException {
+        this(file, prefix, node, Map.of());
+    }
+
+    /**
+     * Reads a mapping whose nodes may come from {@code --set} overrides.
+     *
+     * @param origins nodes that an override put in place, with the override to name in messages
+     */
+    MappingReader(String file, String prefix, Node node, Map<Node, String> origins) throws RecipeException {
         this.file = file;
+        this.origins = origins;
         this.prefix = prefix;
         this.line = line(node);
         if (!(node instanceof MappingNode mapping)) {
@@ -57,11 +68,61 @@ final class MappingReader {
     }
 
     String where(Node n) {
-        return n == null ? file + ":" + line : file + ":" + line(n);
+        if (n != null && origins.containsKey(n)) {
+            return origins.get(n);
+        }
+        return n == null ? (origins.containsKey(node) ? origins.get(node) : file + ":" + line) : file + ":" + line(n);
     }
 
     private static int line(Node n) {
         return n.getStartMark() == null ? 0 : n.getStartMark().getLine() + 1;
+    }
+
+    /**
+     * Returns every key of the mapping, accepting them all: for sections keyed by the user
+     * ({@code byName}).
+     */
+    List<String> keys() {
+        known.addAll(entries.keySet());
+        return List.copyOf(entries.keySet());
+    }
+
+    Node valueNode(String key) {
+        known.add(key);
+        NodeTuple t = entries.get(key);
+        return t == null ? null : t.getValueNode();
+    }
+
+    String file() {
+        return file;
+    }
+
+    String prefix() {
+        return prefix;
+    }
+
+    Map<Node, String> origins() {
+        return origins;
+    }
+
+    List<String> stringList(String key, List<String> defaultValue) throws RecipeException {
+        known.add(key);
+        NodeTuple t = entries.get(key);
+        if (t == null) {
+            return defaultValue;
+        }
+        Node v = t.getValueNode();
+        if (!(v instanceof SequenceNode seq)) {
+            throw new RecipeException(where(v), prefix + key, "a list of names", describe(v));
+        }
+        List<String> out = new ArrayList<>();
+        for (Node item : seq.getValue()) {
+            if (!(item instanceof ScalarNode s) || s.getTag().equals(Tag.NULL)) {
+                throw new RecipeException(where(item), prefix + key, "a name", describe(item));
+            }
+            out.add(s.getValue());
+        }
+        return List.copyOf(out);
     }
 
     boolean has(String key) {
@@ -73,9 +134,9 @@ final class MappingReader {
         known.add(key);
         NodeTuple t = entries.get(key);
         if (t == null) {
-            return new MappingReader(file, prefix + key + ".", new MappingNode(Tag.MAP, List.of(), DumperOptions.FlowStyle.BLOCK));
+            return new MappingReader(file, prefix + key + ".", new MappingNode(Tag.MAP, List.of(), DumperOptions.FlowStyle.BLOCK), origins);
         }
-        return new MappingReader(file, prefix + key + ".", t.getValueNode());
+        return new MappingReader(file, prefix + key + ".", t.getValueNode(), origins);
     }
 
     private ScalarNode scalar(String key) throws RecipeException {

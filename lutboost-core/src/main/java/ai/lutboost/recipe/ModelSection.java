@@ -25,4 +25,15 @@ public record ModelSection(
         int depth,
         int heads,
         int mlpDim,
-        String pooling) {}
+        String pooling) {
+
+    /**
+     * The model section of a recipe built in code around a model that is not from the zoo: its
+     * architecture is {@code custom} and the shape fields hold the zoo's defaults, unused.
+     *
+     * @return the section
+     */
+    public static ModelSection custom() {
+        return new ModelSection("custom", List.of(), 1, 4, 64, 4, 4, 128, "cls");
+    }
+}

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -37,6 +39,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class RecipeLoader {
 
     private static final List<String> ARCHS = List.of("lenet5", "resnet", "vit-tiny");
+
+    /** The defaults of the train section, for recipes built in code. */
+    public static final TrainSection TRAIN_DEFAULTS =
+            new TrainSection(10, 128, "adam", 1e-3, 0, 0.9, "cosine", 0, 0, 10, 0.1);
 
     private RecipeLoader() {}
 
@@ -75,10 +81,11 @@ public final class RecipeLoader {
         if (root == null) {
             throw new RecipeException(source + ":1", null, "a recipe mapping", "an empty document");
         }
+        Map<Node, String> origins = new IdentityHashMap<>();
         for (String override : overrides) {
-            root = applyOverride(root, override);
+            root = applyOverride(root, override, origins);
         }
-        return read(source, root);
+        return read(source, root, origins);
     }
 
     private static Node compose(String source, Reader reader) throws RecipeException {
@@ -95,7 +102,8 @@ public final class RecipeLoader {
         }
     }
 
-    private static Node applyOverride(Node root, String override) throws RecipeException {
+    private static Node applyOverride(Node root, String override, Map<Node, String> origins)
+            throws RecipeException {
         int eq = override.indexOf('=');
         String where = "--set " + override;
         if (eq <= 0) {
@@ -106,6 +114,7 @@ public final class RecipeLoader {
         if (value == null) {
             value = new ScalarNode(Tag.NULL, "", null, null, DumperOptions.ScalarStyle.PLAIN);
         }
+        markOrigin(value, where, origins);
         if (!(root instanceof MappingNode mapping)) {
             throw new RecipeException(where, null, "a recipe mapping to override", "a scalar document");
         }
@@ -119,6 +128,9 @@ public final class RecipeLoader {
             }
             boolean last = i == path.length - 1;
             Node next = last ? value : found != null ? found.getValueNode() : new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+            if (found == null && !last) {
+                origins.put(next, where);
+            }
             if (!last && !(next instanceof MappingNode)) {
                 throw new RecipeException(where, String.join(".", path), "a section to descend into", "a value");
             }
@@ -138,8 +150,21 @@ public final class RecipeLoader {
         return root;
     }
 
-    private static Recipe read(String source, Node root) throws RecipeException {
-        MappingReader top = new MappingReader(source, "", root);
+    /** Records that a node and everything below it came from an override, for messages. */
+    private static void markOrigin(Node node, String where, Map<Node, String> origins) {
+        origins.put(node, where);
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                markOrigin(t.getKeyNode(), where, origins);
+                markOrigin(t.getValueNode(), where, origins);
+            }
+        } else if (node instanceof SequenceNode seq) {
+            seq.getValue().forEach(n -> markOrigin(n, where, origins));
+        }
+    }
+
+    private static Recipe read(String source, Node root, Map<Node, String> origins) throws RecipeException {
+        MappingReader top = new MappingReader(source, "", root, origins);
         String name = top.string("name", null);
         if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
             throw new RecipeException(
@@ -168,22 +193,25 @@ public final class RecipeLoader {
         MappingReader t = top.section("train");
         TrainSection train =
                 new TrainSection(
-                        (int) t.integer("epochs", 10, 1, 10_000),
-                        (int) t.integer("batchSize", 128, 1, 1 << 16),
-                        t.string("optimizer", "adam", "adam", "adamw", "sgd"),
-                        t.number("learningRate", 1e-3, 0, true, 10),
-                        t.number("weightDecay", 0, 0, false, 1),
-                        t.number("momentum", 0.9, 0, false, 1),
-                        t.string("schedule", "cosine", "constant", "cosine", "step"),
-                        (int) t.integer("warmupEpochs", 0, 0, 1000),
-                        t.number("finalLearningRate", 0, 0, false, 10),
-                        (int) t.integer("stepEpochs", 10, 1, 10_000),
-                        t.number("stepFactor", 0.1, 0, true, 1));
+                        (int) t.integer("epochs", TRAIN_DEFAULTS.epochs(), 1, 10_000),
+                        (int) t.integer("batchSize", TRAIN_DEFAULTS.batchSize(), 1, 1 << 16),
+                        t.string("optimizer", TRAIN_DEFAULTS.optimizer(), "adam", "adamw", "sgd"),
+                        t.number("learningRate", TRAIN_DEFAULTS.learningRate(), 0, true, 10),
+                        t.number("weightDecay", TRAIN_DEFAULTS.weightDecay(), 0, false, 1),
+                        t.number("momentum", TRAIN_DEFAULTS.momentum(), 0, false, 1),
+                        t.string("schedule", TRAIN_DEFAULTS.schedule(), "constant", "cosine", "step"),
+                        (int) t.integer("warmupEpochs", TRAIN_DEFAULTS.warmupEpochs(), 0, 1000),
+                        t.number("finalLearningRate", TRAIN_DEFAULTS.finalLearningRate(), 0, false, 10),
+                        (int) t.integer("stepEpochs", TRAIN_DEFAULTS.stepEpochs(), 1, 10_000),
+                        t.number("stepFactor", TRAIN_DEFAULTS.stepFactor(), 0, true, 1));
         t.finish();
+
+        LutSection lut = top.has("lut") ? LutSectionReader.readLut(top.section("lut")) : null;
+        StagesSection stages = LutSectionReader.readStages(top.section("stages"));
         top.finish();
 
-        String yaml = canonicalYaml(name, seed, dataset, model, train);
-        return new Recipe(name, seed, dataset, model, train, source, yaml, sha256(yaml));
+        String yaml = canonicalYaml(name, seed, dataset, model, train, lut, stages);
+        return new Recipe(name, seed, dataset, model, train, lut, stages, source, yaml, sha256(yaml));
     }
 
     private static ModelSection readModel(MappingReader m, String arch) throws RecipeException {
@@ -219,8 +247,9 @@ public final class RecipeLoader {
         return new ModelSection(arch, widths, blocks, patch, dim, depth, heads, mlpDim, pooling);
     }
 
-    private static String canonicalYaml(
-            String name, long seed, DatasetSection d, ModelSection m, TrainSection t) {
+    static String canonicalYaml(
+            String name, long seed, DatasetSection d, ModelSection m, TrainSection t, LutSection lut,
+            StagesSection stages) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", name);
         root.put("seed", seed);
@@ -261,12 +290,16 @@ public final class RecipeLoader {
         train.put("stepEpochs", t.stepEpochs());
         train.put("stepFactor", t.stepFactor());
         root.put("train", train);
+        if (lut != null) {
+            root.put("lut", LutSectionReader.lutYaml(lut));
+            root.put("stages", LutSectionReader.stagesYaml(stages));
+        }
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(options).dump(root);
     }
 
-    private static String sha256(String text) {
+    static String sha256(String text) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
