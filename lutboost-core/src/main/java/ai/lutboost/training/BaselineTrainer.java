@@ -3,18 +3,13 @@ package ai.lutboost.training;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.loss.Loss;
-import ai.djl.translate.TranslateException;
 import ai.djl.util.JsonUtils;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.DatasetDescriptor;
@@ -36,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Trains a recipe's baseline model: stage 0 of the pipeline.
@@ -64,20 +60,34 @@ public final class BaselineTrainer {
      */
     public static TrainingResult train(Recipe recipe, TrainOptions options) throws LutBoostException {
         DatasetDescriptor descriptor = Datasets.byName(recipe.dataset().name());
+        return train(recipe, options, () -> ModelZoo.build(recipe.model(), descriptor));
+    }
+
+    /**
+     * Trains, or resumes, a baseline of a given architecture instead of the recipe's zoo model.
+     *
+     * @param recipe the recipe; its model section is not used
+     * @param options where outputs go and how to report
+     * @param architecture builds the model, uninitialized, the same every time
+     * @return the result, with test accuracy
+     * @throws LutBoostException if data, recipe or checkpoint are bad, or training diverges
+     */
+    public static TrainingResult train(Recipe recipe, TrainOptions options, Supplier<Block> architecture)
+            throws LutBoostException {
+        DatasetDescriptor descriptor = Datasets.byName(recipe.dataset().name());
         TrainSection cfg = recipe.train();
         Path out = options.outputDir();
         Path checkpoints = out.resolve("checkpoints");
         Optional<TrainingCheckpoint.Loaded> resumed = findResume(recipe, options, checkpoints);
 
         SeededRandomSampler order = new SeededRandomSampler(recipe.seed());
-        ImageClassificationDataset train = dataset(recipe, options, descriptor, Split.TRAIN)
+        ImageClassificationDataset train = RecipeData.builder(recipe, options.dataDir(), Split.TRAIN)
                 .setSampling(new BatchSampler(order, cfg.batchSize(), false))
                 .build();
         ImageClassificationDataset validation = recipe.dataset().validationFraction() > 0
-                ? dataset(recipe, options, descriptor, Split.VALIDATION).setSampling(256, false).build()
+                ? RecipeData.builder(recipe, options.dataDir(), Split.VALIDATION).setSampling(256, false).build()
                 : null;
-        ImageClassificationDataset test = dataset(recipe, options, descriptor, Split.TEST)
-                .optLimit(recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : Long.MAX_VALUE)
+        ImageClassificationDataset test = RecipeData.builder(recipe, options.dataDir(), Split.TEST)
                 .setSampling(256, false)
                 .build();
         // Written only once the data has loaded, so that bad input leaves no output behind.
@@ -86,7 +96,7 @@ public final class BaselineTrainer {
 
         Device device = options.device() != null ? options.device() : Engine.getInstance().defaultDevice();
         Engine.getInstance().setRandomSeed((int) recipe.seed());
-        Block block = ModelZoo.build(recipe.model(), descriptor);
+        Block block = architecture.get();
         ResumableOptimizer optimizer = new ResumableOptimizer(
                 ResumableOptimizer.Kind.valueOf(cfg.optimizer().toUpperCase(Locale.ROOT)),
                 LearningRateSchedule.of(cfg, stepsPerEpoch),
@@ -97,13 +107,19 @@ public final class BaselineTrainer {
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {device});
+            Shape inputShape = new Shape(1, descriptor.channels(), descriptor.height(), descriptor.width());
+            // Parameters are loaded before the trainer first reads them, so that it trains the
+            // loaded arrays and not the ones they replace.
+            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape);
+            if (resumed.isPresent()) {
+                resumed.get().loadInto(model.getNDManager(), block);
+            }
             try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1, descriptor.channels(), descriptor.height(), descriptor.width()));
+                trainer.initialize(inputShape);
                 List<EpochMetrics> history = new ArrayList<>();
                 int start = 0;
                 if (resumed.isPresent()) {
                     TrainingCheckpoint.Loaded ckpt = resumed.get();
-                    ckpt.loadInto(trainer.getManager(), block);
                     try {
                         optimizer.loadState(ckpt.optimizer(), block.getParameters());
                     } catch (IOException e) {
@@ -115,7 +131,8 @@ public final class BaselineTrainer {
                 }
                 for (int epoch = start; epoch < cfg.epochs(); epoch++) {
                     order.setEpoch(epoch);
-                    EpochMetrics m = runEpoch(trainer, train, epoch, cfg, stepsPerEpoch, options, optimizer);
+                    EpochMetrics m = TrainingLoop.runEpoch("baseline", trainer, train, epoch, cfg.epochs(),
+                            stepsPerEpoch, LearningRateSchedule.of(cfg, stepsPerEpoch), null, options);
                     double valAcc = validation == null ? Double.NaN
                             : Evaluation.accuracy(block, validation, trainer.getManager());
                     m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), valAcc,
@@ -142,20 +159,6 @@ public final class BaselineTrainer {
                 return result;
             }
         }
-    }
-
-    private static ImageClassificationDataset.Builder dataset(
-            Recipe recipe, TrainOptions options, DatasetDescriptor descriptor, Split split) {
-        ImageClassificationDataset.Builder b = ImageClassificationDataset.builder()
-                .optDataset(descriptor)
-                .optDataDir(options.dataDir())
-                .optSplit(split)
-                .optValidationFraction(recipe.dataset().validationFraction())
-                .optSplitSeed(recipe.seed());
-        if (split == Split.TRAIN && recipe.dataset().trainLimit() > 0) {
-            b.optLimit(recipe.dataset().trainLimit());
-        }
-        return b;
     }
 
     private static Optional<TrainingCheckpoint.Loaded> findResume(
@@ -186,63 +189,6 @@ public final class BaselineTrainer {
                             + "); resume with the same recipe and --set options, or choose another --output");
         }
         return Optional.of(ckpt);
-    }
-
-    private static EpochMetrics runEpoch(
-            Trainer trainer, ImageClassificationDataset data, int epoch, TrainSection cfg,
-            int stepsPerEpoch, TrainOptions options, ResumableOptimizer optimizer)
-            throws LutBoostException {
-        double lossSum = 0;
-        long correct = 0;
-        long seen = 0;
-        int step = 0;
-        long startNanos = System.nanoTime();
-        if (options.progress() != null) {
-            options.progress().reset(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, cfg.epochs()), stepsPerEpoch);
-            options.progress().start(0);
-        }
-        try {
-            for (Batch batch : trainer.iterateDataset(data)) {
-                try (batch) {
-                    NDList labels = batch.getLabels();
-                    float loss;
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDList preds = trainer.forward(batch.getData(), labels);
-                        NDArray lossArray = trainer.getLoss().evaluate(labels, preds);
-                        gc.backward(lossArray);
-                        loss = lossArray.getFloat();
-                        NDArray predicted = preds.head().argMax(1).toType(DataType.INT64, false);
-                        correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
-                    }
-                    if (!Float.isFinite(loss)) {
-                        throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                "training diverged in stage baseline, epoch %d, step %d: loss is %s;"
-                                        + " lower train.learningRate (now %g) or add warm-up; the last"
-                                        + " good checkpoint is kept", epoch + 1, step + 1, loss, cfg.learningRate()));
-                    }
-                    trainer.step();
-                    long n = labels.head().size();
-                    lossSum += loss * n;
-                    seen += n;
-                    step++;
-                    if (options.progress() != null) {
-                        double secs = (System.nanoTime() - startNanos) / 1e9;
-                        options.progress().update(step, String.format(Locale.ROOT,
-                                "loss %.4f  acc %.3f  %.0f samples/s", lossSum / seen, (double) correct / seen, seen / secs));
-                    }
-                }
-            }
-        } catch (IOException | TranslateException e) {
-            throw new LutBoostException("cannot read training data: " + e.getMessage(), e);
-        } finally {
-            if (options.progress() != null) {
-                options.progress().end();
-            }
-        }
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        float lr = LearningRateSchedule.of(cfg, stepsPerEpoch).getNewValue((epoch + 1) * stepsPerEpoch - 1);
-        return new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, Double.NaN, lr,
-                seconds, seen / seconds);
     }
 
     private static Path save(Path dir, String name, TrainingCheckpoint.State state, Block block,

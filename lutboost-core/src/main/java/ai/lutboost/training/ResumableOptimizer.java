@@ -44,6 +44,7 @@ public final class ResumableOptimizer extends Optimizer {
     private final Tracker learningRate;
     private final float weightDecay;
     private final float momentum;
+    private final Map<String, Float> rateScale;
     private final Map<String, NDArray> first = new ConcurrentHashMap<>();
     private final Map<String, NDArray> second = new ConcurrentHashMap<>();
     private final Map<String, Integer> steps = new ConcurrentHashMap<>();
@@ -57,18 +58,34 @@ public final class ResumableOptimizer extends Optimizer {
      * @param momentum SGD's momentum (ignored by Adam)
      */
     public ResumableOptimizer(Kind kind, Tracker learningRate, float weightDecay, float momentum) {
+        this(kind, learningRate, weightDecay, momentum, Map.of());
+    }
+
+    /**
+     * Creates an optimizer in which some parameters learn at their own rate: stage 3 trains the
+     * LUT layers' temperatures faster than the weights.
+     *
+     * @param kind the update rule
+     * @param learningRate the rate per step (step counted from 0 for each parameter)
+     * @param weightDecay the weight decay
+     * @param momentum SGD's momentum (ignored by Adam)
+     * @param rateScale factors on the learning rate by parameter id; 1 for parameters not listed
+     */
+    public ResumableOptimizer(
+            Kind kind, Tracker learningRate, float weightDecay, float momentum, Map<String, Float> rateScale) {
         super(new Builder());
         this.kind = kind;
         this.learningRate = learningRate;
         this.weightDecay = weightDecay;
         this.momentum = momentum;
+        this.rateScale = Map.copyOf(rateScale);
     }
 
     /** {@inheritDoc} */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int t = steps.merge(parameterId, 1, Integer::sum);
-        float lr = learningRate.getNewValue(t - 1);
+        float lr = learningRate.getNewValue(t - 1) * rateScale.getOrDefault(parameterId, 1f);
         NDArrayEx ex = weight.getNDArrayInternal();
         if (kind == Kind.SGD) {
             NDArray state = first.computeIfAbsent(parameterId, k -> detachedZeros(weight));

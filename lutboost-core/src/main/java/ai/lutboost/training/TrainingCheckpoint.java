@@ -3,6 +3,8 @@ package ai.lutboost.training;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import ai.djl.util.JsonUtils;
 import ai.lutboost.datasets.Checksums;
 import com.google.gson.JsonParseException;
@@ -73,6 +75,13 @@ public final class TrainingCheckpoint {
             try {
                 block.loadParameters(
                         manager, new DataInputStream(new ByteArrayInputStream(parameters)));
+                // Loading replaces each parameter's array with a new one that records no gradient;
+                // a trainer created afterwards would then compute none.
+                for (Pair<String, Parameter> p : block.getParameters()) {
+                    if (p.getValue().requiresGradient() && p.getValue().isInitialized()) {
+                        p.getValue().getArray().setRequiresGradient(true);
+                    }
+                }
             } catch (IOException | MalformedModelException | IllegalArgumentException e) {
                 throw new CheckpointException(
                         file + ": parameters do not fit this model (" + e.getMessage()

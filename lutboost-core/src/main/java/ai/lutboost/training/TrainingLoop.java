@@ -1,0 +1,115 @@
+package ai.lutboost.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
+import ai.lutboost.LutBoostException;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * One epoch of supervised training with a DJL {@link Trainer}: forward, loss, backward, update,
+ * with a divergence check and progress. Stage 0 and the conversion stages share it; they differ
+ * only in the loss.
+ */
+public final class TrainingLoop {
+
+    /** The loss of one batch. */
+    @FunctionalInterface
+    public interface BatchLoss {
+        /**
+         * Computes the loss to minimize.
+         *
+         * @param data the batch's inputs
+         * @param labels the batch's labels
+         * @param predictions the model's output on {@code data}
+         * @return a scalar loss
+         */
+        NDArray evaluate(NDList data, NDList labels, NDList predictions);
+    }
+
+    private TrainingLoop() {}
+
+    /**
+     * Runs one epoch.
+     *
+     * @param stage the stage's name, for progress and for the divergence message
+     * @param trainer the trainer, whose loss is used when {@code loss} is null
+     * @param data the training data, with the epoch's sampling already set
+     * @param epoch the epoch, from 0
+     * @param epochs the stage's epochs
+     * @param stepsPerEpoch optimizer steps per epoch, for progress
+     * @param learningRate the schedule, for the reported rate and the advice on divergence
+     * @param loss the loss, or null for the trainer's
+     * @param options progress and log
+     * @return the epoch's metrics; validation accuracy is NaN
+     * @throws LutBoostException if the data cannot be read
+     * @throws TrainingDivergedException if the loss stops being finite
+     */
+    public static EpochMetrics runEpoch(
+            String stage, Trainer trainer, RandomAccessDataset data, int epoch, int epochs,
+            int stepsPerEpoch, Tracker learningRate, BatchLoss loss, TrainOptions options)
+            throws LutBoostException {
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int step = 0;
+        long startNanos = System.nanoTime();
+        String label = String.format(Locale.ROOT, "%s %d/%d", stage, epoch + 1, epochs);
+        if (options.progress() != null) {
+            options.progress().reset(label, stepsPerEpoch);
+            options.progress().start(0);
+        }
+        try {
+            for (Batch batch : trainer.iterateDataset(data)) {
+                try (batch) {
+                    NDList labels = batch.getLabels();
+                    float value;
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDList preds = trainer.forward(batch.getData(), labels);
+                        NDArray lossArray = loss == null
+                                ? trainer.getLoss().evaluate(labels, preds)
+                                : loss.evaluate(batch.getData(), labels, preds);
+                        gc.backward(lossArray);
+                        value = lossArray.getFloat();
+                        NDArray predicted = preds.head().argMax(1).toType(DataType.INT64, false);
+                        correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
+                    }
+                    if (!Float.isFinite(value)) {
+                        throw new TrainingDivergedException(String.format(Locale.ROOT,
+                                "training diverged in stage %s, epoch %d, step %d: loss is %s; lower the"
+                                        + " stage's learning rate (now %g) or add warm-up; the last good"
+                                        + " checkpoint is kept",
+                                stage, epoch + 1, step + 1, value, learningRate.getNewValue(step)));
+                    }
+                    trainer.step();
+                    long n = labels.head().size();
+                    lossSum += value * n;
+                    seen += n;
+                    step++;
+                    if (options.progress() != null) {
+                        double secs = (System.nanoTime() - startNanos) / 1e9;
+                        options.progress().update(step, String.format(Locale.ROOT,
+                                "loss %.4f  acc %.3f  %.0f samples/s", lossSum / seen, (double) correct / seen, seen / secs));
+                    }
+                }
+            }
+        } catch (IOException | TranslateException e) {
+            throw new LutBoostException("cannot read training data: " + e.getMessage(), e);
+        } finally {
+            if (options.progress() != null) {
+                options.progress().end();
+            }
+        }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        float lr = learningRate.getNewValue((epoch + 1) * stepsPerEpoch - 1);
+        return new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, Double.NaN, lr,
+                seconds, seen / seconds);
+    }
+}
