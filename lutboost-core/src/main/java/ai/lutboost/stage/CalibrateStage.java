@@ -1,0 +1,154 @@
+package ai.lutboost.stage;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.tracker.Tracker;
+import ai.lutboost.LutBoostException;
+import ai.lutboost.datasets.ImageClassificationDataset;
+import ai.lutboost.datasets.Split;
+import ai.lutboost.layer.AbstractLutBlock;
+import ai.lutboost.layer.LutMode;
+import ai.lutboost.recipe.StagesSection;
+import ai.lutboost.training.ResumableOptimizer;
+import ai.lutboost.training.TrainingDivergedException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Stage 2: each LUT layer's centroids and temperature fitted to the dense layer's output, with
+ * everything else frozen. Layers go in forward order and each reads its inputs from the already
+ * converted prefix (earlier LUT layers in hard mode), so later layers learn to absorb the error
+ * of earlier ones. The loss is the relative reconstruction error
+ * {@code |LUT(x) - dense(x)|^2 / |dense(x)|^2}, through the straight-through estimator.
+ */
+public final class CalibrateStage implements Stage {
+
+    /** {@inheritDoc} */
+    @Override
+    public String name() {
+        return "calibrate";
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public List<String> requires() {
+        return List.of("kmeans");
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public StageResult run(StageContext ctx) throws LutBoostException {
+        long start = System.nanoTime();
+        StagesSection.CalibrateSettings s = ctx.recipe().stages().calibrate();
+        List<AbstractLutBlock> layers = new ArrayList<>(ctx.model().layers().values());
+        List<String> names = new ArrayList<>(ctx.model().layers().keySet());
+        ImageClassificationDataset data = ctx.calibration(s.samples(), s.batchSize());
+        NDManager manager = ctx.model().model().getNDManager();
+        for (int i = 0; i < layers.size() && s.epochs() > 0; i++) {
+            AbstractLutBlock layer = layers.get(i);
+            try (NDManager store = manager.newSubManager()) {
+                List<NDArray> inputs = inputsOf(ctx, layers, i, data, store);
+                double[] losses = fit(ctx, layer, names.get(i), inputs, s, ctx.recipe().seed() + i);
+                ctx.log(String.format(Locale.ROOT, "calibrate %-24s reconstruction error %.4f -> %.4f (%d epochs)",
+                        names.get(i), losses[0], losses[1], s.epochs()));
+            }
+        }
+        Map<String, Double> errors = ctx.reconstructionErrors(s.samples());
+        return new StageResult(name(), ctx.accuracy(Split.TEST), ctx.accuracy(Split.VALIDATION),
+                (System.nanoTime() - start) / 1e9, errors, List.of());
+    }
+
+    private static List<NDArray> inputsOf(
+            StageContext ctx, List<AbstractLutBlock> layers, int index, ImageClassificationDataset data,
+            NDManager store) throws LutBoostException {
+        List<NDArray> inputs = new ArrayList<>();
+        AbstractLutBlock layer = layers.get(index);
+        NDManager manager = ctx.model().model().getNDManager();
+        try (ModeScope prefix = ModeScope.of(layers.subList(0, index), LutMode.HARD);
+                ModeScope rest = ModeScope.of(layers.subList(index, layers.size()), LutMode.DENSE)) {
+            layer.setInputListener(x -> {
+                NDArray copy = x.duplicate();
+                copy.attach(store);
+                inputs.add(copy);
+            });
+            ParameterStore ps = new ParameterStore(manager, false);
+            StageContext.forEachBatch(data, manager, x -> ctx.model().block().forward(ps, x, false));
+        } finally {
+            layer.setInputListener(null);
+        }
+        return inputs;
+    }
+
+    /** Returns the mean loss of the first and the last epoch. */
+    private static double[] fit(
+            StageContext ctx, AbstractLutBlock layer, String name, List<NDArray> inputs,
+            StagesSection.CalibrateSettings s, long seed) throws TrainingDivergedException {
+        Device device = ctx.model().model().getNDManager().getDevice();
+        ResumableOptimizer adam = new ResumableOptimizer(
+                ResumableOptimizer.Kind.ADAM, Tracker.fixed((float) s.learningRate()), 0f, 0f);
+        DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
+                .optOptimizer(adam)
+                .optDevices(new Device[] {device});
+        List<NDArray> errors = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        for (int b = 0; b < inputs.size(); b++) {
+            order.add(b);
+        }
+        Random random = new Random(seed);
+        double first = Double.NaN;
+        double last = Double.NaN;
+        try (Model holder = Model.newInstance("calibrate-" + name, device);
+                TrainableScope only = TrainableScope.only(
+                        ctx.model().block(), List.of(layer.getCentroids(), layer.getLogTemperature()));
+                ModeScope st = ModeScope.of(List.of(layer), LutMode.STRAIGHT_THROUGH)) {
+            holder.setBlock(layer);
+            layer.setReconstructionErrors(errors);
+            try (Trainer trainer = holder.newTrainer(config)) {
+                for (int epoch = 0; epoch < s.epochs(); epoch++) {
+                    Collections.shuffle(order, random);
+                    double sum = 0;
+                    for (int b : order) {
+                        try (NDManager step = inputs.get(b).getManager().newSubManager()) {
+                            NDArray x = inputs.get(b);
+                            step.tempAttachAll(x);
+                            errors.clear();
+                            try (GradientCollector gc = trainer.newGradientCollector()) {
+                                trainer.forward(new NDList(x));
+                                NDArray loss = errors.get(0);
+                                gc.backward(loss);
+                                float value = loss.getFloat();
+                                if (!Float.isFinite(value)) {
+                                    throw new TrainingDivergedException(String.format(Locale.ROOT,
+                                            "training diverged in stage calibrate, layer %s, epoch %d: loss is %s;"
+                                                    + " lower stages.calibrate.learningRate (now %g)",
+                                            name, epoch + 1, value, s.learningRate()));
+                                }
+                                sum += value;
+                            }
+                            trainer.step();
+                        }
+                    }
+                    last = sum / order.size();
+                    if (epoch == 0) {
+                        first = last;
+                    }
+                }
+            }
+        } finally {
+            layer.setReconstructionErrors(null);
+        }
+        return new double[] {first, last};
+    }
+}

@@ -1,0 +1,180 @@
+package ai.lutboost.stage;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.lutboost.LutBoostException;
+import ai.lutboost.layer.AbstractLutBlock;
+import ai.lutboost.layer.BatchNormFolding;
+import ai.lutboost.layer.LutConverter;
+import ai.lutboost.layer.LutMode;
+import ai.lutboost.recipe.LayerSpecResolver;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.recipe.RecipeException;
+import ai.lutboost.training.TrainingCheckpoint;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A model in its LUT form: the baseline's architecture with the recipe's layers swapped for LUT
+ * layers, held in a DJL {@link Model}.
+ *
+ * <p>The structure is rebuilt the same way every time (architecture, baseline weights,
+ * conversion, and after stage 4 the batch norms folded away), so that any stage's checkpoint
+ * loads into it.
+ */
+public final class ConvertedModel implements AutoCloseable {
+
+    private final Model model;
+    private final Block block;
+    private final Map<String, AbstractLutBlock> layers;
+    private final LayerSpecResolver resolver;
+
+    private ConvertedModel(Model model, Block block, Map<String, AbstractLutBlock> layers, LayerSpecResolver resolver) {
+        this.model = model;
+        this.block = block;
+        this.layers = layers;
+        this.resolver = resolver;
+    }
+
+    /**
+     * Builds the architecture, loads the baseline and converts the layers the recipe selects.
+     *
+     * @param recipe the recipe, with a {@code lut} section
+     * @param architecture builds the uninitialized model
+     * @param inputShape one input's shape, with batch 1
+     * @param device the device
+     * @param baseline the stage-0 checkpoint
+     * @return the converted model; centroids are random until stage 1
+     * @throws LutBoostException if the checkpoint is missing or does not fit, or the recipe's
+     *     layer settings do not fit the model
+     */
+    public static ConvertedModel convert(
+            Recipe recipe, Supplier<Block> architecture, Shape inputShape, Device device, Path baseline)
+            throws LutBoostException {
+        TrainingCheckpoint.Loaded ckpt = TrainingCheckpoint.read(baseline);
+        Model model = Model.newInstance(recipe.name(), device);
+        try {
+            Block block = loadDense(architecture, inputShape, model.getNDManager(), ckpt);
+            LutConverter converter = LutConverter.withDefaults();
+            LayerSpecResolver resolver = new LayerSpecResolver(recipe, converter.convertible(block));
+            Map<String, AbstractLutBlock> layers = new LinkedHashMap<>();
+            try {
+                converter.convert(model.getNDManager(), block, (path, b) -> resolver.specFor(path))
+                        .forEach((path, b) -> layers.put(path, (AbstractLutBlock) b));
+            } catch (IllegalArgumentException e) {
+                throw new RecipeException(recipe.source() + ": lut: " + e.getMessage(), e);
+            }
+            if (layers.isEmpty()) {
+                throw new RecipeException(recipe.source() + ": lut: the recipe converts none of the model's layers "
+                        + resolver.all().keySet() + "; set denseEnds: false or name fewer dense layers", null);
+            }
+            model.setBlock(block);
+            return new ConvertedModel(model, block, layers, resolver);
+        } catch (LutBoostException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds the architecture and loads a dense checkpoint into it: the baseline, or the teacher
+     * of distillation.
+     *
+     * @param architecture builds the uninitialized model
+     * @param inputShape one input's shape
+     * @param manager the manager for its arrays
+     * @param ckpt the checkpoint
+     * @return the initialized block
+     * @throws LutBoostException if the checkpoint does not fit
+     */
+    public static Block loadDense(
+            Supplier<Block> architecture, Shape inputShape, NDManager manager, TrainingCheckpoint.Loaded ckpt)
+            throws LutBoostException {
+        Block block = architecture.get();
+        block.initialize(manager, DataType.FLOAT32, inputShape);
+        ckpt.loadInto(manager, block);
+        return block;
+    }
+
+    /**
+     * Folds the batch norms that follow LUT layers into their frozen tables' structure: the norms
+     * are replaced by identities. The caller has already folded their values ({@link FreezeStage}),
+     * or is about to load a checkpoint written after that.
+     *
+     * @return the pairs that were folded
+     */
+    public List<BatchNormFolding.Folded> removeFoldedNorms() {
+        List<BatchNormFolding.Folded> folded = BatchNormFolding.find(block);
+        BatchNormFolding.removeNorms(folded);
+        return folded;
+    }
+
+    /**
+     * Loads a checkpoint written by a conversion stage.
+     *
+     * @param ckpt the checkpoint
+     * @throws LutBoostException if it does not fit this model
+     */
+    public void load(TrainingCheckpoint.Loaded ckpt) throws LutBoostException {
+        ckpt.loadInto(model.getNDManager(), block);
+    }
+
+    /**
+     * Sets every LUT layer's mode.
+     *
+     * @param mode the mode
+     */
+    public void setMode(LutMode mode) {
+        layers.values().forEach(l -> l.setMode(mode));
+    }
+
+    /**
+     * Returns the DJL model.
+     *
+     * @return the model
+     */
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * Returns the root block.
+     *
+     * @return the block
+     */
+    public Block block() {
+        return block;
+    }
+
+    /**
+     * Returns the LUT layers by path, in forward order.
+     *
+     * @return the layers
+     */
+    public Map<String, AbstractLutBlock> layers() {
+        return Collections.unmodifiableMap(layers);
+    }
+
+    /**
+     * Returns how each convertible layer was resolved.
+     *
+     * @return the resolver
+     */
+    public LayerSpecResolver resolver() {
+        return resolver;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,35 @@
+package ai.lutboost.stage;
+
+import ai.lutboost.LutBoostException;
+import java.util.List;
+
+/**
+ * A named unit of the conversion (DESIGN §4) with the stages it needs finished before it. The
+ * pipeline runs stages in order, checkpoints the model after each, and skips finished ones on
+ * resume.
+ */
+public interface Stage {
+
+    /**
+     * Returns the stage's name, as recipes, checkpoints and reports use it.
+     *
+     * @return the name
+     */
+    String name();
+
+    /**
+     * Returns the stages that must have finished before this one.
+     *
+     * @return their names
+     */
+    List<String> requires();
+
+    /**
+     * Runs the stage on the context's model, in place.
+     *
+     * @param context the model, data and options
+     * @return what the stage measured
+     * @throws LutBoostException if data or checkpoints are bad, or training diverges
+     */
+    StageResult run(StageContext context) throws LutBoostException;
+}
