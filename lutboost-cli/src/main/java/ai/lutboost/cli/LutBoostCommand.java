@@ -10,12 +10,13 @@ import picocli.CommandLine.Command;
         versionProvider = LutBoostCommand.Version.class,
         header = "Turn trained neural networks into lookup-table models.",
         description = {
-            "Trains baselines from recipes and converts them into LUT models.",
+            "Trains baselines from recipes and converts them into LUT models in stages.",
             "Exit codes: 0 ok, 1 failure, 2 bad input."
         },
         subcommands = {
             RunCommand.class,
             TrainCommand.class,
+            ConvertCommand.class,
             BenchCommand.class,
             DatasetsCommand.class,
             CommandLine.HelpCommand.class

@@ -2,6 +2,9 @@ package ai.lutboost.cli;
 
 import ai.djl.Device;
 import ai.lutboost.LutBoostException;
+import ai.lutboost.pipeline.Pipeline;
+import ai.lutboost.pipeline.PipelineReport;
+import ai.lutboost.pipeline.PipelineResult;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.training.BaselineTrainer;
 import ai.lutboost.training.EpochMetrics;
@@ -18,9 +21,48 @@ final class RecipeRunner {
 
     static TrainingResult trainBaseline(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out)
             throws LutBoostException {
+        TrainOptions train = trainOptions(recipe, options, common, out);
+        Path output = train.outputDir();
+        if (!common.quiet) {
+            out.printf(Locale.ROOT, "training %s (%s on %s, recipe SHA-256 %s) into %s%n",
+                    recipe.name(), recipe.model().arch(), recipe.dataset().name(),
+                    recipe.sha256().substring(0, 12), output);
+            out.flush();
+        }
+        TrainingResult result = BaselineTrainer.train(recipe, train);
+        printSummary(result, out);
+        return result;
+    }
+
+    static PipelineReport convert(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out,
+            String from, String until, Path baseline) throws LutBoostException {
+        TrainOptions train = trainOptions(recipe, options, common, out);
+        if (!common.quiet) {
+            out.printf(Locale.ROOT, "running %s (%s on %s, recipe SHA-256 %s), stages %s to %s, into %s%n",
+                    recipe.name(), recipe.model().arch(), recipe.dataset().name(),
+                    recipe.sha256().substring(0, 12), from, until, train.outputDir());
+            out.flush();
+        }
+        Pipeline pipeline = Pipeline.builder()
+                .setRecipe(recipe)
+                .setOptions(train)
+                .optFromStage(from)
+                .optUntilStage(until)
+                .optBaseline(baseline)
+                .build();
+        try (PipelineResult result = pipeline.run()) {
+            out.println();
+            out.print(result.report().table());
+            out.printf(Locale.ROOT, "report            %s%n", result.reportFile());
+            out.flush();
+            return result.report();
+        }
+    }
+
+    private static TrainOptions trainOptions(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out) {
         Path output = options.output != null ? options.output : Path.of("runs", recipe.name());
         boolean bar = !common.quiet && System.console() != null;
-        TrainOptions train = new TrainOptions(
+        return new TrainOptions(
                 output,
                 options.dataDir,
                 options.resume,
@@ -32,15 +74,6 @@ final class RecipeRunner {
                         out.flush();
                     }
                 });
-        if (!common.quiet) {
-            out.printf(Locale.ROOT, "training %s (%s on %s, recipe SHA-256 %s) into %s%n",
-                    recipe.name(), recipe.model().arch(), recipe.dataset().name(),
-                    recipe.sha256().substring(0, 12), output);
-            out.flush();
-        }
-        TrainingResult result = BaselineTrainer.train(recipe, train);
-        printSummary(result, out);
-        return result;
     }
 
     static void printSummary(TrainingResult r, PrintWriter out) {

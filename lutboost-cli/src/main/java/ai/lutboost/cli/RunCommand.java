@@ -1,5 +1,6 @@
 package ai.lutboost.cli;
 
+import ai.lutboost.recipe.Recipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -10,8 +11,10 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         header = "Run the whole job on a recipe (default: the quickstart recipe).",
         description = {
-            "Runs every stage the recipe defines, from stage 0 (baseline training), with a",
-            "checkpoint after every epoch; --resume continues an interrupted run."
+            "Runs every stage the recipe defines: baseline training, then (for a recipe with a",
+            "lut section) k-means, calibrate, finetune and freeze, with an atomic checkpoint",
+            "after every stage and epoch; --resume continues an interrupted run and skips",
+            "finished stages. Writes report.json and prints accuracy per stage."
         })
 final class RunCommand extends BaseCommand {
 
@@ -25,9 +28,16 @@ final class RunCommand extends BaseCommand {
 
     @Mixin RecipeOptions options;
 
+    @Mixin StageOptions stages;
+
     @Override
     protected int doCall() throws Exception {
-        RecipeRunner.trainBaseline(ShippedRecipes.load(recipe, options.overrides), options, common, out());
+        Recipe r = ShippedRecipes.load(recipe, options.overrides);
+        if (!r.converts()) {
+            RecipeRunner.trainBaseline(r, options, common, out());
+        } else {
+            RecipeRunner.convert(r, options, common, out(), stages.from("baseline"), stages.until(), stages.baseline);
+        }
         return ExitCodes.OK;
     }
 }

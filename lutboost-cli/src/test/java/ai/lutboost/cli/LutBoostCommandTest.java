@@ -19,7 +19,7 @@ class LutBoostCommandTest {
     @TempDir Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "train", "datasets", "datasets download"})
+    @ValueSource(strings = {"run", "train", "convert", "bench", "datasets", "datasets download"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         CliFixture r = CliFixture.run(args);
@@ -135,7 +135,8 @@ class LutBoostCommandTest {
     void unknownShippedRecipeListsTheShippedOnes() {
         CliFixture res = CliFixture.run("run", "no-such-recipe");
         assertEquals(2, res.exitCode());
-        assertTrue(res.err().contains("fashion-lenet5, fashion-resnet, fashion-vit-tiny, quickstart"), res.err());
+        assertTrue(res.err().contains("(fashion-lenet5, fashion-lenet5-lut-chebyshev, fashion-lenet5-lut-l1,"
+                + " fashion-lenet5-lut-l2, fashion-resnet, fashion-resnet-lut-l2, fashion-vit-tiny, quickstart)"), res.err());
     }
 
     @Test
