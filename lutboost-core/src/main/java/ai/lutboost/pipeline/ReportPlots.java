@@ -44,6 +44,7 @@ public final class ReportPlots {
         XYChart curves = new XYChartBuilder().width(900).height(500)
                 .title(report.recipe() + ": training curves").xAxisTitle("epoch (all stages)").yAxisTitle("value").build();
         curves.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        curves.getStyler().setYAxisDecimalPattern("0.00");
         int offset = 0;
         for (StageResult s : report.stages()) {
             List<EpochMetrics> h = s.history();
