@@ -9,6 +9,7 @@ import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.Split;
+import ai.lutboost.layer.LutConv2d;
 import ai.lutboost.model.ModelZoo;
 import ai.lutboost.recipe.LayerSpecResolver;
 import ai.lutboost.recipe.Recipe;
@@ -259,7 +260,7 @@ public final class Pipeline {
     }
 
     private static String layerType(ConvertedModel model, String path) {
-        return model.layers().get(path) instanceof ai.lutboost.layer.LutConv2d ? "conv2d" : "linear";
+        return model.layers().get(path) instanceof LutConv2d ? "conv2d" : "linear";
     }
 
     /** Loads the newest finished stage's checkpoint and returns the rank of the next stage to run. */

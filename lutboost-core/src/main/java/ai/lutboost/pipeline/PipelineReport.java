@@ -2,6 +2,8 @@ package ai.lutboost.pipeline;
 
 import ai.lutboost.LutBoostException;
 import ai.lutboost.stage.StageResult;
+import ai.lutboost.training.AtomicFiles;
+import ai.lutboost.training.CheckpointException;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
@@ -9,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -99,24 +100,8 @@ public record PipelineReport(
      * @throws LutBoostException if it cannot be written
      */
     public void write(Path file) throws LutBoostException {
-        writeJson(file);
+        AtomicFiles.writeString(file, GSON.toJson(this));
         ReportPlots.write(this, file.toAbsolutePath().getParent().resolve("plots"));
-    }
-
-    private void writeJson(Path file) throws LutBoostException {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(temp, GSON.toJson(this), StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new LutBoostException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -134,7 +119,7 @@ public record PipelineReport(
             }
             return r;
         } catch (IOException | JsonParseException | NullPointerException e) {
-            throw new ai.lutboost.training.CheckpointException(
+            throw new CheckpointException(
                     file + ": the pipeline report is unreadable (" + e.getMessage() + "); delete it and run"
                             + " without --resume, or choose another --output", e);
         }

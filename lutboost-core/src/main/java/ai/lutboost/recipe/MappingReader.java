@@ -68,10 +68,11 @@ final class MappingReader {
     }
 
     String where(Node n) {
-        if (n != null && origins.containsKey(n)) {
-            return origins.get(n);
+        Node at = n == null ? node : n;
+        if (origins.containsKey(at)) {
+            return origins.get(at);
         }
-        return n == null ? (origins.containsKey(node) ? origins.get(node) : file + ":" + line) : file + ":" + line(n);
+        return file + ":" + (n == null ? line : line(n));
     }
 
     private static int line(Node n) {

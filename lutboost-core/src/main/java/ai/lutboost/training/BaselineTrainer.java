@@ -21,10 +21,7 @@ import ai.lutboost.model.ModelZoo;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.TrainSection;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,7 +200,7 @@ public final class BaselineTrainer {
     }
 
     private static void writeResolvedRecipe(Recipe recipe, Path out) throws LutBoostException {
-        writeAtomically(out.resolve("recipe.resolved.yaml"),
+        AtomicFiles.writeString(out.resolve("recipe.resolved.yaml"),
                 "# source: " + recipe.source() + "\n# sha256: " + recipe.sha256() + "\n" + recipe.resolvedYaml());
     }
 
@@ -219,21 +216,6 @@ public final class BaselineTrainer {
         json.put("testSamples", result.testSamples());
         json.put("trainSeconds", result.totalSeconds());
         json.put("epochs", result.history());
-        writeAtomically(file, JsonUtils.GSON_PRETTY.toJson(json));
-    }
-
-    static void writeAtomically(Path file, String text) throws LutBoostException {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(temp, text, StandardCharsets.UTF_8);
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException e) {
-            throw new LutBoostException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, JsonUtils.GSON_PRETTY.toJson(json));
     }
 }
