@@ -136,7 +136,8 @@ class LutBoostCommandTest {
         CliFixture res = CliFixture.run("run", "no-such-recipe");
         assertEquals(2, res.exitCode());
         assertTrue(res.err().contains("(fashion-lenet5, fashion-lenet5-lut-chebyshev, fashion-lenet5-lut-l1,"
-                + " fashion-lenet5-lut-l2, fashion-resnet, fashion-resnet-lut-l2, fashion-vit-tiny, quickstart)"), res.err());
+                + " fashion-lenet5-lut-l2, fashion-resnet, fashion-resnet-lut-chebyshev, fashion-resnet-lut-l1,"
+                + " fashion-resnet-lut-l2, fashion-vit-tiny, quickstart)"), res.err());
     }
 
     @Test
