@@ -3,6 +3,8 @@ package ai.lutboost.stage;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.lutboost.LutBoostException;
+import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.quant.TableQuantizer;
@@ -41,9 +43,11 @@ public final class FreezeStage extends AbstractTrainingStage {
     }
 
     @Override
-    void prepare(StageContext ctx) {
+    void prepare(StageContext ctx) throws LutBoostException {
         freeze(ctx.model());
-        ctx.log(String.format(Locale.ROOT, "freeze: %d tables quantized and frozen", ctx.model().layers().size()));
+        ctx.log(String.format(Locale.ROOT,
+                "freeze: %d tables quantized and frozen; validation accuracy before training on: %.2f %%",
+                ctx.model().layers().size(), 100 * ctx.accuracy(Split.VALIDATION)));
     }
 
     /**
