@@ -49,10 +49,17 @@ public final class BatchedKMeans {
             int iterations = 0;
             int reseeded = 0;
             for (; iterations < config.maxIterations(); iterations++) {
-                NDArray p = scope.create(centres, new Shape(c, config.k(), v));
-                NDArray d = LutMath.distances(points, p, config.metric());
-                long[] assign = d.argMin(2).toLongArray();
-                float[] dist = d.min(new int[] {2}).toFloatArray();
+                long[] assign;
+                float[] dist;
+                // Each iteration's [C, M, K] temporaries are freed with it: at large K they would
+                // otherwise pile up in the fit's scope (20 iterations of hundreds of MB).
+                try (NDManager step = scope.newSubManager()) {
+                    step.tempAttachAll(points);
+                    NDArray p = step.create(centres, new Shape(c, config.k(), v));
+                    NDArray d = LutMath.distances(points, p, config.metric());
+                    assign = d.argMin(2).toLongArray();
+                    dist = d.min(new int[] {2}).toFloatArray();
+                }
                 boolean converged = true;
                 for (int j = 0; j < c; j++) {
                     double sum = 0;
@@ -68,7 +75,10 @@ public final class BatchedKMeans {
                 if (converged) {
                     break;
                 }
-                centres = update(points, host, assign, c, m, v, config);
+                try (NDManager step = scope.newSubManager()) {
+                    step.tempAttachAll(points);
+                    centres = update(points, host, assign, c, m, v, config);
+                }
                 reseeded += reseedEmpty(host, assign, dist, centres, c, m, v, config.k());
             }
             NDArray result = scope.create(centres, new Shape(c, config.k(), v)).toType(data.getDataType(), false);
@@ -142,9 +152,13 @@ public final class BatchedKMeans {
         }
         NDManager manager = points.getManager();
         for (int q = 1; q < k; q++) {
-            NDArray chosen = manager.create(Arrays.copyOf(centres, centres.length), new Shape(c, k, v))
-                    .get(":, :{}, :", q);
-            float[] d = LutMath.distances(points, chosen, config.metric()).min(new int[] {2}).toFloatArray();
+            float[] d;
+            try (NDManager step = manager.newSubManager()) {
+                step.tempAttachAll(points);
+                NDArray chosen = step.create(Arrays.copyOf(centres, centres.length), new Shape(c, k, v))
+                        .get(":, :{}, :", q);
+                d = LutMath.distances(points, chosen, config.metric()).min(new int[] {2}).toFloatArray();
+            }
             for (int j = 0; j < c; j++) {
                 double total = 0;
                 double[] weight = new double[m];
