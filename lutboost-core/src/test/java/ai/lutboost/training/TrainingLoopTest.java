@@ -1,0 +1,45 @@
+package ai.lutboost.training;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.tracker.Tracker;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class TrainingLoopTest {
+
+    @Test
+    void aNonFiniteLossStopsNamingStageEpochAndStep() throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+                Model model = Model.newInstance("t")) {
+            model.setBlock(Linear.builder().setUnits(3).build());
+            ResumableOptimizer sgd = new ResumableOptimizer(ResumableOptimizer.Kind.SGD, Tracker.fixed(0.1f), 0f, 0f);
+            try (Trainer trainer = model.newTrainer(
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd))) {
+                trainer.initialize(new Shape(1, 4));
+                ArrayDataset data = new ArrayDataset.Builder()
+                        .setData(m.randomNormal(new Shape(8, 4)))
+                        .optLabels(m.create(new float[] {0, 1, 2, 0, 1, 2, 0, 1}))
+                        .setSampling(4, false)
+                        .build();
+                TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
+                EpochMetrics fine = TrainingLoop.runEpoch("finetune", trainer, data, 0, 3, 2, Tracker.fixed(0.1f), null, options);
+                assertTrue(Double.isFinite(fine.trainLoss()) && fine.trainLoss() > 0, "loss " + fine.trainLoss());
+                TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                        () -> TrainingLoop.runEpoch("finetune", trainer, data, 2, 3, 2, Tracker.fixed(0.1f),
+                                (x, labels, preds) -> preds.head().sum().mul(Float.NaN), options));
+                assertTrue(e.getMessage().startsWith("training diverged in stage finetune, epoch 3, step 1: loss is NaN;"
+                        + " lower the stage's learning rate (now 0.100000)"), e.getMessage());
+            }
+        }
+    }
+}
