@@ -45,7 +45,12 @@ public final class BatchedKMeans {
             float[] centres = seed(points, host, c, m, v, config, random);
             double[] previous = new double[c];
             Arrays.fill(previous, Double.MAX_VALUE);
+            // The Lloyd update lowers the inertia for L2 and L1, but the mid-range (Chebyshev)
+            // minimizes a cluster's largest distance, not their sum, and can raise it: each
+            // codebook keeps the best centroids it has seen.
+            float[] best = centres.clone();
             double[] inertia = new double[c];
+            Arrays.fill(inertia, Double.MAX_VALUE);
             int iterations = 0;
             int reseeded = 0;
             for (; iterations < config.maxIterations(); iterations++) {
@@ -66,7 +71,7 @@ public final class BatchedKMeans {
                     for (int i = 0; i < m; i++) {
                         sum += Math.max(0, dist[j * m + i]);
                     }
-                    inertia[j] = sum;
+                    keepIfBetter(j, sum, centres, best, inertia, config.k() * v);
                     if (previous[j] - sum > config.tolerance() * previous[j]) {
                         converged = false;
                     }
@@ -81,18 +86,26 @@ public final class BatchedKMeans {
                 }
                 reseeded += reseedEmpty(host, assign, dist, centres, c, m, v, config.k());
             }
-            NDArray result = scope.create(centres, new Shape(c, config.k(), v)).toType(data.getDataType(), false);
-            NDArray last = LutMath.distances(points, result, config.metric()).min(new int[] {2});
+            NDArray last = LutMath.distances(points, scope.create(centres, new Shape(c, config.k(), v)), config.metric())
+                    .min(new int[] {2});
             float[] lastDist = last.toFloatArray();
             for (int j = 0; j < c; j++) {
                 double sum = 0;
                 for (int i = 0; i < m; i++) {
                     sum += Math.max(0, lastDist[j * m + i]);
                 }
-                inertia[j] = sum;
+                keepIfBetter(j, sum, centres, best, inertia, config.k() * v);
             }
+            NDArray result = scope.create(best, new Shape(c, config.k(), v)).toType(data.getDataType(), false);
             result.attach(outer);
             return new KMeansResult(result, inertia, iterations, reseeded);
+        }
+    }
+
+    private static void keepIfBetter(int j, double sum, float[] centres, float[] best, double[] inertia, int size) {
+        if (sum < inertia[j]) {
+            inertia[j] = sum;
+            System.arraycopy(centres, j * size, best, j * size, size);
         }
     }
 
@@ -233,24 +246,41 @@ public final class BatchedKMeans {
                     for (int a = 0; a < n; a++) {
                         values[a] = host[(j * m + members[start[cell] + a]) * v + u];
                     }
-                    float centre;
-                    if (config.metric() == Metric.L1) {
-                        Arrays.sort(values, 0, n);
-                        centre = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-                    } else {
-                        float lo = Float.MAX_VALUE;
-                        float hi = -Float.MAX_VALUE;
-                        for (int a = 0; a < n; a++) {
-                            lo = Math.min(lo, values[a]);
-                            hi = Math.max(hi, values[a]);
-                        }
-                        centre = (lo + hi) / 2;
-                    }
-                    centres[cell * v + u] = centre;
+                    centres[cell * v + u] = centre(values, n, config.metric());
                 }
             }
         }
         return centres;
+    }
+
+    /**
+     * The centre of one element over a cluster's members: the mean (L2), the median (L1) or the
+     * mid-range (Chebyshev).
+     *
+     * @param values the members' values, of which the first {@code n} count; reordered
+     * @param n how many
+     * @param metric the distance
+     * @return the centre
+     */
+    static float centre(float[] values, int n, Metric metric) {
+        if (metric == Metric.L1) {
+            Arrays.sort(values, 0, n);
+            return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        }
+        if (metric == Metric.CHEBYSHEV) {
+            float lo = Float.MAX_VALUE;
+            float hi = -Float.MAX_VALUE;
+            for (int a = 0; a < n; a++) {
+                lo = Math.min(lo, values[a]);
+                hi = Math.max(hi, values[a]);
+            }
+            return (lo + hi) / 2;
+        }
+        double sum = 0;
+        for (int a = 0; a < n; a++) {
+            sum += values[a];
+        }
+        return (float) (sum / n);
     }
 
     private static int reseedEmpty(

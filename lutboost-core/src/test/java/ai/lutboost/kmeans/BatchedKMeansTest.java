@@ -74,10 +74,15 @@ class BatchedKMeansTest {
     @Test
     void centresAreMeanMedianAndMidRange() {
         float[] values = {0, 0, 1, 5, 6, 100, 101, 102, 150, 151};
-        float[][] expected = {{2.4f, 120.8f}, {1f, 102f}, {3f, 125.5f}};
+        // The update's centres; L2's mean and L1's median minimize the inertia, so Lloyd ends there.
+        assertEquals(2.4f, BatchedKMeans.centre(Arrays.copyOf(values, 5), 5, Metric.L2), 1e-6f);
+        assertEquals(1f, BatchedKMeans.centre(Arrays.copyOf(values, 5), 5, Metric.L1));
+        assertEquals(0.5f, BatchedKMeans.centre(Arrays.copyOf(values, 4), 4, Metric.L1));
+        assertEquals(3f, BatchedKMeans.centre(Arrays.copyOf(values, 5), 5, Metric.CHEBYSHEV));
+        float[][] expected = {{2.4f, 120.8f}, {1f, 102f}};
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(values, new Shape(1, 10, 1));
-            for (Metric metric : Metric.values()) {
+            for (Metric metric : new Metric[] {Metric.L2, Metric.L1}) {
                 float[] c = BatchedKMeans.fit(x, new KMeansConfig(2, metric, 20, 0, 0, 1)).centroids().toFloatArray();
                 Arrays.sort(c);
                 assertArrayEquals(expected[metric.ordinal()], c, 1e-4f, metric.name());
@@ -98,6 +103,36 @@ class BatchedKMeansTest {
             KMeansResult result = BatchedKMeans.fit(x, new KMeansConfig(6, Metric.L2, 5, 0, 0, 1));
             assertTrue(result.reseeded() > 0, "reseeded " + result.reseeded());
             assertEquals(0, result.inertia()[0], 1e-6, "every distinct point has a centroid");
+        }
+    }
+
+    /**
+     * ReLU-like data (many exact zeros, a heavy tail): Lloyd must never return codebooks worse
+     * than their k-means++ seeding, though the mid-range update can raise Chebyshev's inertia.
+     */
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void neverWorseThanTheSeeding(Metric metric) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Random r = new Random(9);
+            int c = 6;
+            int n = 2000;
+            int v = 4;
+            float[] x = new float[c * n * v];
+            for (int i = 0; i < x.length; i++) {
+                double g = r.nextGaussian();
+                x[i] = g < 0 ? 0f : (float) (g * g * g);
+            }
+            NDArray data = m.create(x, new Shape(c, n, v));
+            KMeansResult seeded = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 0, 1e-4, 0, 5));
+            KMeansResult fitted = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 20, 1e-4, 0, 5));
+            for (int j = 0; j < c; j++) {
+                assertTrue(fitted.inertia()[j] <= seeded.inertia()[j],
+                        metric + " codebook " + j + ": " + fitted.inertia()[j] + " > seeding " + seeded.inertia()[j]);
+            }
+            double total = Arrays.stream(fitted.inertia()).sum();
+            assertEquals(BatchedKMeans.inertia(data, fitted.centroids(), metric), total, 1e-3 * total,
+                    "the reported inertia is that of the returned centroids");
         }
     }
 }
