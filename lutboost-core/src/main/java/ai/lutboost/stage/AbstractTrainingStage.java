@@ -145,7 +145,11 @@ abstract class AbstractTrainingStage implements Stage {
         Map<String, Double> errors = measuresReconstruction()
                 ? ctx.reconstructionErrors(ctx.recipe().stages().calibrate().samples())
                 : Map.of();
-        return new StageResult(name(), ctx.accuracy(Split.TEST), ctx.accuracy(Split.VALIDATION),
+        // The last epoch already measured the validation split on the model as it ends.
+        double validation = s.epochs() > 0 && history.size() == s.epochs()
+                ? history.get(history.size() - 1).validationAccuracy()
+                : ctx.accuracy(Split.VALIDATION);
+        return new StageResult(name(), ctx.accuracy(Split.TEST), validation,
                 (System.nanoTime() - start) / 1e9, errors, history);
     }
 
