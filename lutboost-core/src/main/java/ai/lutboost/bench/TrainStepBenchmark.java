@@ -49,7 +49,11 @@ public final class TrainStepBenchmark {
 
         void step(boolean record) {
             long start = System.nanoTime();
-            try (GradientCollector gc = trainer.newGradientCollector()) {
+            // A step's outputs and loss belong to the step, as a training loop's belong to its
+            // closed batch; kept in the trainer's manager they would pile up and read as a leak.
+            try (NDManager scope = trainer.getManager().newSubManager();
+                    GradientCollector gc = trainer.newGradientCollector()) {
+                scope.tempAttachAll(input, target);
                 NDList pred = trainer.forward(new NDList(input));
                 NDArray loss = trainer.getLoss().evaluate(new NDList(target), pred);
                 gc.backward(loss);
