@@ -146,11 +146,10 @@ abstract class AbstractTrainingStage implements Stage {
                 ? ctx.reconstructionErrors(ctx.recipe().stages().calibrate().samples())
                 : Map.of();
         // The last epoch already measured the validation split on the model as it ends.
-        double validation = s.epochs() > 0 && history.size() == s.epochs()
+        Double validation = s.epochs() > 0 && history.size() == s.epochs()
                 ? history.get(history.size() - 1).validationAccuracy()
-                : ctx.accuracy(Split.VALIDATION);
-        return new StageResult(name(), ctx.accuracy(Split.TEST), validation,
-                (System.nanoTime() - start) / 1e9, errors, history);
+                : null;
+        return ctx.result(name(), start, validation, errors, history);
     }
 
     private Optional<TrainingCheckpoint.Loaded> latest(StageContext ctx, String prefix) throws LutBoostException {

@@ -13,7 +13,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.Tracker;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.ImageClassificationDataset;
-import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.recipe.StagesSection;
@@ -66,8 +65,7 @@ public final class CalibrateStage implements Stage {
             }
         }
         Map<String, Double> errors = ctx.reconstructionErrors(s.samples());
-        return new StageResult(name(), ctx.accuracy(Split.TEST), ctx.accuracy(Split.VALIDATION),
-                (System.nanoTime() - start) / 1e9, errors, List.of());
+        return ctx.result(name(), start, null, errors, List.of());
     }
 
     private static List<NDArray> inputsOf(

@@ -8,7 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.ImageClassificationDataset;
-import ai.lutboost.datasets.Split;
 import ai.lutboost.kmeans.BatchedKMeans;
 import ai.lutboost.kmeans.KMeansConfig;
 import ai.lutboost.kmeans.KMeansResult;
@@ -87,8 +86,7 @@ public final class CentroidInitStage implements Stage {
             }
         }
         Map<String, Double> errors = ctx.reconstructionErrors(s.samples());
-        return new StageResult(name(), ctx.accuracy(Split.TEST), ctx.accuracy(Split.VALIDATION),
-                (System.nanoTime() - start) / 1e9, errors, List.of());
+        return ctx.result(name(), start, null, errors, List.of());
     }
 
     private static NDArray sample(NDArray rows, int quota, Random random, NDManager keep) {

@@ -21,12 +21,14 @@ import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.recipe.Recipe;
+import ai.lutboost.training.EpochMetrics;
 import ai.lutboost.training.Evaluation;
 import ai.lutboost.training.RecipeData;
 import ai.lutboost.training.TrainOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -174,14 +176,17 @@ public final class StageContext {
      * dataset: stages build several datasets each.
      */
     private ImageClassificationDataset.Builder builder(Split split) throws LutBoostException {
-        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
-        if (split == Split.TEST && testImages == null) {
-            testImages = DatasetLoader.read(d, DatasetLocator.system().locate(d, options.dataDir()).directory(), true);
-        } else if (split != Split.TEST && trainImages == null) {
-            trainImages = DatasetLoader.read(d, DatasetLocator.system().locate(d, options.dataDir()).directory(), false);
+        boolean test = split == Split.TEST;
+        if ((test ? testImages : trainImages) == null) {
+            DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
+            LabeledImages images = DatasetLoader.read(d, DatasetLocator.system().locate(d, options.dataDir()).directory(), test);
+            if (test) {
+                testImages = images;
+            } else {
+                trainImages = images;
+            }
         }
-        return RecipeData.builder(recipe, options.dataDir(), split)
-                .optImages(split == Split.TEST ? testImages : trainImages);
+        return RecipeData.builder(recipe, options.dataDir(), split).optImages(test ? testImages : trainImages);
     }
 
     /**
@@ -202,6 +207,24 @@ public final class StageContext {
         try (ModeScope hard = ModeScope.of(model.layers().values(), LutMode.HARD)) {
             return Evaluation.accuracy(model.block(), data, model.model().getNDManager());
         }
+    }
+
+    /**
+     * Builds a finished stage's result, measuring its test accuracy now.
+     *
+     * @param stage the stage's name
+     * @param startNanos when the stage started ({@link System#nanoTime})
+     * @param validation the validation accuracy if the stage already measured it on the final model,
+     *     or null to measure it now
+     * @param errors per-layer reconstruction errors
+     * @param history per-epoch metrics
+     * @return the result
+     * @throws LutBoostException if the data cannot be read
+     */
+    public StageResult result(String stage, long startNanos, Double validation, Map<String, Double> errors,
+            List<EpochMetrics> history) throws LutBoostException {
+        double val = validation != null ? validation : accuracy(Split.VALIDATION);
+        return new StageResult(stage, accuracy(Split.TEST), val, (System.nanoTime() - startNanos) / 1e9, errors, history);
     }
 
     /**
