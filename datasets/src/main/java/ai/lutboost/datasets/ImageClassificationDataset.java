@@ -47,6 +47,23 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
     @Override
     public Record get(NDManager manager, long index) {
         int item = indices[Math.toIntExact(index)];
+        float[] values = normalized(images, descriptor, item);
+        NDArray data =
+                manager.create(values, new Shape(images.channels(), images.height(), images.width()));
+        NDArray label = manager.create((float) images.labels()[item]);
+        return new Record(new NDList(data), new NDList(label));
+    }
+
+    /**
+     * One image as the models see it: {@code (pixel / 255 - mean) / std} per channel, in float32.
+     * Exporters and engines that take float input must use exactly these values.
+     *
+     * @param images the images
+     * @param descriptor the dataset, for its mean and std
+     * @param item the image's index
+     * @return {@code [channels * height * width]}, channel-major
+     */
+    public static float[] normalized(LabeledImages images, DatasetDescriptor descriptor, int item) {
         int size = images.imageSize();
         int plane = images.height() * images.width();
         float[] values = new float[size];
@@ -58,10 +75,7 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
             int c = i / plane;
             values[i] = ((pixels[offset + i] & 0xff) / 255f - mean[c]) / std[c];
         }
-        NDArray data =
-                manager.create(values, new Shape(images.channels(), images.height(), images.width()));
-        NDArray label = manager.create((float) images.labels()[item]);
-        return new Record(new NDList(data), new NDList(label));
+        return values;
     }
 
     /** {@inheritDoc} */

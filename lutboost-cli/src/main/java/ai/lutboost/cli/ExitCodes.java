@@ -1,6 +1,7 @@
 package ai.lutboost.cli;
 
 import ai.lutboost.LutBoostException;
+import ai.lutboost.engine.BundleFormatException;
 import picocli.CommandLine;
 
 /** Exit codes: 0 ok, 1 failure, 2 bad input. */
@@ -18,6 +19,9 @@ final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
     static int of(Throwable t) {
         if (t instanceof LutBoostException e) {
             return e.isBadInput() ? BAD_INPUT : FAILURE;
+        }
+        if (t instanceof BundleFormatException) {
+            return BAD_INPUT;
         }
         if (t instanceof CommandLine.ParameterException || t instanceof IllegalArgumentException) {
             return BAD_INPUT;

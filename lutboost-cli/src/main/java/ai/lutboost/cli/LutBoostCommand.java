@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             TrainCommand.class,
             ConvertCommand.class,
+            ExportCommand.class,
+            EvalCommand.class,
+            VerifyCommand.class,
+            InspectCommand.class,
             BenchCommand.class,
             DatasetsCommand.class,
             CommandLine.HelpCommand.class

@@ -2,6 +2,8 @@ package ai.lutboost.cli;
 
 import ai.djl.Device;
 import ai.lutboost.LutBoostException;
+import ai.lutboost.engine.BundleFormatException;
+import ai.lutboost.export.BundleExporter;
 import ai.lutboost.pipeline.Pipeline;
 import ai.lutboost.pipeline.PipelineReport;
 import ai.lutboost.pipeline.PipelineResult;
@@ -35,7 +37,7 @@ final class RecipeRunner {
     }
 
     static PipelineReport convert(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out,
-            String from, String until, Path baseline) throws LutBoostException {
+            String from, String until, Path baseline) throws LutBoostException, BundleFormatException {
         TrainOptions train = trainOptions(recipe, options, common, out);
         if (!common.quiet) {
             out.printf(Locale.ROOT, "running %s (%s on %s, recipe SHA-256 %s), stages %s to %s, into %s%n",
@@ -55,12 +57,34 @@ final class RecipeRunner {
             out.print(result.report().table());
             out.printf(Locale.ROOT, "report            %s%n", result.reportFile());
             out.flush();
+            if (result.model() != null && result.report().stage("freeze") != null) {
+                Path bundle = BundleRunner.defaultBundle(train.outputDir());
+                BundleRunner.export(recipe, result.model(), options.dataDir, bundle,
+                        BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, out);
+                BundleRunner.verify(bundle, options.dataDir, Integer.MAX_VALUE,
+                        Runtime.getRuntime().availableProcessors(), common.quiet, out);
+            }
             return result.report();
         }
     }
 
+    static Path outputDir(Recipe recipe, RecipeOptions options) {
+        return options.output != null ? options.output : Path.of("runs", recipe.name());
+    }
+
+    /** Loads the finished freeze stage of a run (every stage skipped, its checkpoint restored) and exports it. */
+    static void exportFrozen(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out, Path bundle,
+            int calibration, int golden) throws LutBoostException {
+        TrainOptions t = trainOptions(recipe, options, common, out);
+        TrainOptions resumed = new TrainOptions(t.outputDir(), t.dataDir(), true, t.device(), null, line -> { });
+        Pipeline pipeline = Pipeline.builder().setRecipe(recipe).setOptions(resumed).build();
+        try (PipelineResult result = pipeline.run()) {
+            BundleRunner.export(recipe, result.model(), options.dataDir, bundle, calibration, golden, out);
+        }
+    }
+
     private static TrainOptions trainOptions(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out) {
-        Path output = options.output != null ? options.output : Path.of("runs", recipe.name());
+        Path output = outputDir(recipe, options);
         boolean bar = !common.quiet && System.console() != null;
         return new TrainOptions(
                 output,

@@ -100,6 +100,42 @@ public class LutConv2d extends AbstractLutBlock {
         return Conv2d.conv2d(x, k, null, stride, padding, dilation, (int) cin).singletonOrThrow();
     }
 
+    /**
+     * Returns the kernel shape.
+     *
+     * @return {@code (kh, kw)}
+     */
+    public Shape getKernelShape() {
+        return kernel;
+    }
+
+    /**
+     * Returns the stride.
+     *
+     * @return {@code (sh, sw)}
+     */
+    public Shape getStride() {
+        return stride;
+    }
+
+    /**
+     * Returns the zero padding.
+     *
+     * @return {@code (ph, pw)}
+     */
+    public Shape getPadding() {
+        return padding;
+    }
+
+    /**
+     * Returns the dilation.
+     *
+     * @return {@code (dh, dw)}
+     */
+    public Shape getDilation() {
+        return dilation;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected long units() {

@@ -1,0 +1,89 @@
+package ai.lutboost.cli;
+
+import ai.djl.ndarray.NDManager;
+import ai.lutboost.LutBoostException;
+import ai.lutboost.datasets.DatasetDescriptor;
+import ai.lutboost.datasets.DatasetLoader;
+import ai.lutboost.datasets.DatasetLocator;
+import ai.lutboost.datasets.Datasets;
+import ai.lutboost.datasets.LabeledImages;
+import ai.lutboost.engine.BundleFormatException;
+import ai.lutboost.engine.LutModel;
+import ai.lutboost.export.BundleExporter;
+import ai.lutboost.export.BundleVerifier;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.stage.ConvertedModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** What {@code export}, {@code verify}, {@code eval --bundle} and the end of {@code run} share. */
+final class BundleRunner {
+
+    private BundleRunner() {}
+
+    static LabeledImages images(DatasetDescriptor d, Path dataDir, boolean test) throws LutBoostException {
+        return DatasetLoader.read(d, DatasetLocator.system().locate(d, dataDir).directory(), test);
+    }
+
+    static Path defaultBundle(Path output) {
+        return output.resolve("bundle");
+    }
+
+    static void export(Recipe recipe, ConvertedModel model, Path dataDir, Path bundle, int calibration, int golden,
+            PrintWriter out) throws LutBoostException {
+        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
+        long start = System.nanoTime();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            BundleExporter.Result r = BundleExporter.export(model.block(), recipe, d, images(d, dataDir, false),
+                    images(d, dataDir, true), bundle, calibration, golden, manager);
+            out.printf(Locale.ROOT, "bundle            %s (%d ops, %d golden samples, %.1f s)%n", r.bundle(),
+                    r.model().ops().size(), r.golden().samples(), (System.nanoTime() - start) / 1e9);
+            out.flush();
+        } catch (IOException e) {
+            throw new LutBoostException("cannot write bundle " + bundle + ": " + e.getMessage(), e);
+        }
+    }
+
+    static BundleVerifier.Result verify(Path bundle, Path dataDir, int limit, int threads, boolean quiet,
+            PrintWriter out) throws LutBoostException, BundleFormatException {
+        LutModel engine = LutModel.load(bundle);
+        DatasetDescriptor d = Datasets.byName(datasetName(engine));
+        LabeledImages test = images(d, dataDir, true);
+        long start = System.nanoTime();
+        BundleVerifier.Result r;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            int total = Math.min(limit, test.count());
+            r = BundleVerifier.verify(bundle, d, test, limit, threads, manager, done -> {
+                if (!quiet && System.console() != null) {
+                    System.err.printf(Locale.ROOT, "\rverify %d/%d", done, total);
+                }
+            });
+        }
+        if (!quiet && System.console() != null) {
+            System.err.println();
+        }
+        out.printf(Locale.ROOT, "verify            %d/%d identical (integer simulation vs engine, every logit)"
+                + " in %.1f s%n", r.identical(), r.samples(), (System.nanoTime() - start) / 1e9);
+        out.printf(Locale.ROOT, "golden vectors    %d/%d identical%n", r.goldenIdentical(), r.goldenSamples());
+        out.printf(Locale.ROOT, "engine accuracy   %.2f %% (%d samples)%n", 100 * r.engineAccuracy(), r.samples());
+        out.flush();
+        if (r.identical() != r.samples() || r.goldenIdentical() != r.goldenSamples()) {
+            throw new LutBoostException("verify failed: " + (r.samples() - r.identical()) + " of " + r.samples()
+                    + " samples differ" + (r.firstMismatch() == null ? "" : "; first mismatch at " + r.firstMismatch())
+                    + "; " + (r.goldenSamples() - r.goldenIdentical()) + " golden samples differ");
+        }
+        return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    static String datasetName(LutModel engine) throws BundleFormatException {
+        Object dataset = engine.provenance().get("dataset");
+        if (dataset instanceof Map<?, ?> m && m.get("name") instanceof String name) {
+            return name;
+        }
+        throw new BundleFormatException("manifest.json", "dataset.name is missing");
+    }
+}

@@ -1,0 +1,48 @@
+package ai.lutboost.engine;
+
+/** Max pooling without padding over {@code [C, H, W]}; exact, so no format changes. */
+final class MaxPool extends EngineOp {
+
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final int kh;
+    private final int kw;
+    private final int sh;
+    private final int sw;
+    private final int outHeight;
+    private final int outWidth;
+
+    MaxPool(String name, int input, int output, int[] shape, int[] kernel, int[] stride) {
+        super(name, new int[] {input}, output);
+        channels = shape[0];
+        height = shape[1];
+        width = shape[2];
+        kh = kernel[0];
+        kw = kernel[1];
+        sh = stride[0];
+        sw = stride[1];
+        outHeight = (height - kh) / sh + 1;
+        outWidth = (width - kw) / sw + 1;
+    }
+
+    @Override
+    void run(int[][] tensors) {
+        int[] x = tensors[inputs[0]];
+        int[] out = new int[channels * outHeight * outWidth];
+        for (int c = 0; c < channels; c++) {
+            for (int oh = 0; oh < outHeight; oh++) {
+                for (int ow = 0; ow < outWidth; ow++) {
+                    int m = Integer.MIN_VALUE;
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) {
+                            m = Math.max(m, x[(c * height + oh * sh + i) * width + ow * sw + j]);
+                        }
+                    }
+                    out[(c * outHeight + oh) * outWidth + ow] = m;
+                }
+            }
+        }
+        tensors[output] = out;
+    }
+}

@@ -1,0 +1,126 @@
+package ai.lutboost.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.lutboost.datasets.DatasetDescriptor;
+import ai.lutboost.datasets.ImageClassificationDataset;
+import ai.lutboost.datasets.LabeledImages;
+import ai.lutboost.quant.IntegerModel;
+import ai.lutboost.quant.IntegerModelBuilder;
+import ai.lutboost.quant.IntegerSimulation;
+import ai.lutboost.quant.QuantizationException;
+import ai.lutboost.recipe.Recipe;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Exports a frozen model: calibrates activation formats on training images, builds the integer
+ * model, computes golden vectors with the integer simulation on the first test images, and writes
+ * the bundle.
+ */
+public final class BundleExporter {
+
+    /** Calibration images used when the caller does not say. */
+    public static final int DEFAULT_CALIBRATION = 2048;
+    /** Golden samples written when the caller does not say. */
+    public static final int DEFAULT_GOLDEN = 256;
+
+    private BundleExporter() {}
+
+    /**
+     * What an export wrote.
+     *
+     * @param bundle the bundle's path
+     * @param model the integer model written
+     * @param golden the golden vectors written
+     */
+    public record Result(Path bundle, IntegerModel model, GoldenVectors golden) {}
+
+    /**
+     * Exports a model.
+     *
+     * @param frozen the frozen model (after the freeze stage)
+     * @param recipe the recipe it was trained from
+     * @param dataset the dataset
+     * @param train training images, the first {@code calibration} of which calibrate the formats
+     * @param test test images, the first {@code goldenSamples} of which become golden vectors
+     * @param target a directory, or a file ending in {@code .lutb}
+     * @param calibration calibration images
+     * @param goldenSamples golden samples
+     * @param manager where temporaries live
+     * @return what was written
+     * @throws QuantizationException if the model has no integer form
+     * @throws IOException if the bundle cannot be written
+     */
+    public static Result export(Block frozen, Recipe recipe, DatasetDescriptor dataset, LabeledImages train,
+            LabeledImages test, Path target, int calibration, int goldenSamples, NDManager manager)
+            throws QuantizationException, IOException {
+        int[] shape = {dataset.channels(), dataset.height(), dataset.width()};
+        IntegerModel.Provenance provenance = new IntegerModel.Provenance(recipe.name(), recipe.resolvedYaml(),
+                recipe.sha256(), recipe.seed(), dataset.name(), dataset.mean(), dataset.std(), dataset.classNames());
+        IntegerModel model;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray images = images(scope, dataset, train, 0, Math.min(calibration, train.count()));
+            model = IntegerModelBuilder.build(frozen, shape, images, 256, provenance);
+        }
+        GoldenVectors golden = golden(model, dataset, test, Math.min(goldenSamples, test.count()), manager);
+        TableBundleWriter.write(model, golden, target);
+        return new Result(target, model, golden);
+    }
+
+    /**
+     * Computes golden vectors: the simulation's quantized inputs and logits for the first test images.
+     *
+     * @param model the integer model
+     * @param dataset the dataset
+     * @param test the test images
+     * @param samples how many
+     * @param manager where temporaries live
+     * @return the vectors
+     */
+    public static GoldenVectors golden(IntegerModel model, DatasetDescriptor dataset, LabeledImages test, int samples,
+            NDManager manager) {
+        try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
+            NDArray images = images(scope, dataset, test, 0, samples);
+            NDArray q = sim.quantizeInput(images);
+            double[] in = q.toDoubleArray();
+            double[] out = sim.run(q).get(model.output()).toDoubleArray();
+            int size = in.length / Math.max(samples, 1);
+            int classes = out.length / Math.max(samples, 1);
+            int[][] inputs = new int[samples][size];
+            long[][] logits = new long[samples][classes];
+            int[] labels = new int[samples];
+            for (int s = 0; s < samples; s++) {
+                for (int i = 0; i < size; i++) {
+                    inputs[s][i] = (int) in[s * size + i];
+                }
+                for (int c = 0; c < classes; c++) {
+                    logits[s][c] = (long) out[s * classes + c];
+                }
+                labels[s] = test.labels()[s];
+            }
+            return new GoldenVectors(inputs, logits, labels);
+        }
+    }
+
+    /**
+     * Normalized images {@code [from, to)} as a float32 tensor {@code [B, C, H, W]}.
+     *
+     * @param manager the tensor's manager
+     * @param dataset the dataset, for its normalization
+     * @param images the images
+     * @param from the first index
+     * @param to one past the last index
+     * @return the tensor
+     */
+    public static NDArray images(NDManager manager, DatasetDescriptor dataset, LabeledImages images, int from, int to) {
+        int size = images.imageSize();
+        float[] data = new float[(to - from) * size];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(ImageClassificationDataset.normalized(images, dataset, i), 0, data, (i - from) * size, size);
+        }
+        return manager.create(data, new Shape(to - from, images.channels(), images.height(), images.width()));
+    }
+}

@@ -1,0 +1,139 @@
+package ai.lutboost.export;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.lutboost.datasets.DatasetDescriptor;
+import ai.lutboost.datasets.ImageClassificationDataset;
+import ai.lutboost.datasets.LabeledImages;
+import ai.lutboost.engine.BundleFormatException;
+import ai.lutboost.engine.LutModel;
+import ai.lutboost.quant.IntegerModel;
+import ai.lutboost.quant.IntegerSimulation;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the training-side integer simulation and the Java engine on the same samples and compares
+ * every logit. Each side quantizes the float input itself, and each reads the bundle with its own
+ * parser. On the first disagreement it reruns that sample on both sides and names the first
+ * tensor, and the index in it, where they part.
+ */
+public final class BundleVerifier {
+
+    private BundleVerifier() {}
+
+    /**
+     * The outcome.
+     *
+     * @param samples samples compared
+     * @param identical samples whose logits agree exactly
+     * @param firstMismatch where the first disagreeing sample first departs, or null
+     * @param engineCorrect samples the engine classifies correctly
+     * @param goldenIdentical golden samples whose engine logits equal the bundle's golden logits
+     * @param goldenSamples golden samples in the bundle
+     */
+    public record Result(int samples, int identical, String firstMismatch, int engineCorrect, int goldenIdentical,
+            int goldenSamples) {
+
+        /**
+         * Returns the engine's accuracy.
+         *
+         * @return correct over samples
+         */
+        public double engineAccuracy() {
+            return samples == 0 ? Double.NaN : (double) engineCorrect / samples;
+        }
+    }
+
+    /**
+     * Verifies a bundle.
+     *
+     * @param bundle the bundle
+     * @param dataset the dataset, for normalization
+     * @param images the samples (normally the test split)
+     * @param limit at most this many samples
+     * @param threads engine threads
+     * @param manager where the simulation's tensors live
+     * @param progress called with the samples done, or null
+     * @return the outcome
+     * @throws BundleFormatException if the bundle is not valid
+     */
+    public static Result verify(Path bundle, DatasetDescriptor dataset, LabeledImages images, int limit, int threads,
+            NDManager manager, IntConsumer progress) throws BundleFormatException {
+        LutModel engine = LutModel.load(bundle);
+        TableBundleReader.Bundle read = TableBundleReader.read(bundle);
+        IntegerModel model = read.model();
+        int[][] goldenIn = engine.goldenInputs();
+        int[][] goldenOut = engine.goldenLogits();
+        int goldenIdentical = 0;
+        int[][] goldenEngine = engine.predict(goldenIn, threads);
+        for (int s = 0; s < goldenIn.length; s++) {
+            goldenIdentical += Arrays.equals(goldenEngine[s], goldenOut[s]) ? 1 : 0;
+        }
+        int total = Math.min(limit, images.count());
+        int identical = 0;
+        int correct = 0;
+        String first = null;
+        int batch = 250;
+        try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
+            for (int start = 0; start < total; start += batch) {
+                int end = Math.min(total, start + batch);
+                long[] simLogits;
+                try (NDManager b = scope.newSubManager()) {
+                    simLogits = sim.logits(BundleExporter.images(b, dataset, images, start, end));
+                }
+                int[][] inputs = new int[end - start][];
+                for (int i = start; i < end; i++) {
+                    inputs[i - start] = engine.quantize(ImageClassificationDataset.normalized(images, dataset, i));
+                }
+                int[][] out = engine.predict(inputs, threads);
+                int classes = out[0].length;
+                for (int i = 0; i < out.length; i++) {
+                    boolean same = true;
+                    for (int c = 0; c < classes; c++) {
+                        same &= simLogits[i * classes + c] == out[i][c];
+                    }
+                    if (same) {
+                        identical++;
+                    } else if (first == null) {
+                        first = locate(sim, engine, model, dataset, images, start + i, scope);
+                    }
+                    correct += LutModel.argmax(out[i]) == images.labels()[start + i] ? 1 : 0;
+                }
+                if (progress != null) {
+                    progress.accept(end);
+                }
+            }
+        }
+        return new Result(total, identical, first, correct, goldenIdentical, goldenIn.length);
+    }
+
+    private static String locate(IntegerSimulation sim, LutModel engine, IntegerModel model, DatasetDescriptor dataset,
+            LabeledImages images, int sample, NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = BundleExporter.images(scope, dataset, images, sample, sample + 1);
+            Map<String, NDArray> simTensors = sim.run(sim.quantizeInput(x));
+            Map<String, int[]> engineTensors = engine.trace(
+                    engine.quantize(ImageClassificationDataset.normalized(images, dataset, sample)));
+            for (Map.Entry<String, int[]> e : engineTensors.entrySet()) {
+                double[] s = simTensors.get(e.getKey()).toDoubleArray();
+                int[] g = e.getValue();
+                for (int i = 0; i < g.length; i++) {
+                    if (s[i] != g[i]) {
+                        return "sample " + sample + ", tensor " + e.getKey() + " (written by "
+                                + writer(model, e.getKey()) + "), index " + i + ": simulation " + (long) s[i]
+                                + ", engine " + g[i];
+                    }
+                }
+            }
+            return "sample " + sample + ": logits differ but no tensor does (a bug in the comparison)";
+        }
+    }
+
+    private static String writer(IntegerModel model, String tensor) {
+        return model.ops().stream().filter(o -> o.output().equals(tensor)).map(o -> o.kind() + " " + o.name())
+                .findFirst().orElse("the input quantization");
+    }
+}

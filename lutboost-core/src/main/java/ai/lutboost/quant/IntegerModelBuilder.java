@@ -1,0 +1,227 @@
+package ai.lutboost.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.lutboost.layer.AbstractLutBlock;
+import ai.lutboost.layer.BatchNormFolding;
+import ai.lutboost.layer.LutConv2d;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a frozen model into its {@link IntegerModel}: calibrates one activation format per tensor
+ * from the largest magnitude seen on calibration images (the widest format in which it does not
+ * saturate), quantizes centroids into their layer's input format, takes the frozen tables'
+ * integers as they are, quantizes dense weights per output column, and aligns every bias to its
+ * column's accumulator.
+ */
+public final class IntegerModelBuilder {
+
+    /** Width of activations between layers (DESIGN §5 default). */
+    public static final int ACTIVATION_BITS = 8;
+    /** Width of the logits, wider so that close classes stay apart. */
+    public static final int LOGIT_BITS = 16;
+    /** Width of dense-layer weights. */
+    public static final int WEIGHT_BITS = 8;
+    /** Width of accumulators. */
+    public static final int ACCUMULATOR_BITS = 32;
+
+    private IntegerModelBuilder() {}
+
+    /**
+     * Builds the integer model.
+     *
+     * @param root the frozen model (LUT tables frozen to fixed point, folded norms removed)
+     * @param inputShape one sample's shape {@code [C, H, W]}
+     * @param calibration calibration images, {@code [B, C, H, W]} normalized as in training
+     * @param batchSize images per calibration forward pass
+     * @param provenance what the bundle records about the model's origin
+     * @return the integer model
+     * @throws QuantizationException if a block has no datapath op, a table is not frozen, or an
+     *     accumulator could overflow
+     */
+    public static IntegerModel build(
+            Block root, int[] inputShape, NDArray calibration, int batchSize, IntegerModel.Provenance provenance)
+            throws QuantizationException {
+        FloatGraph graph = FloatGraph.trace(root, inputShape);
+        Map<String, Double> maxAbs = calibrate(graph, calibration, batchSize);
+        Map<String, FixedPointFormat> formats = new HashMap<>();
+        List<IntegerTensor> tensors = new ArrayList<>();
+        FixedPointFormat inFormat = FixedPointFormat.fitting(ACTIVATION_BITS, maxAbs.get(graph.input));
+        formats.put(graph.input, inFormat);
+        tensors.add(new IntegerTensor(graph.input, inputShape, inFormat));
+        List<IntegerOp> ops = new ArrayList<>();
+        String output = graph.output();
+        for (FloatGraph.Node n : graph.nodes) {
+            FixedPointFormat in = formats.get(n.inputs.get(0));
+            int bits = n.output.equals(output) ? LOGIT_BITS : ACTIVATION_BITS;
+            FixedPointFormat out = switch (n.kind) {
+                case MAXPOOL, AVGPOOL -> in;
+                default -> FixedPointFormat.fitting(bits, maxAbs.get(n.output));
+            };
+            formats.put(n.output, out);
+            tensors.add(new IntegerTensor(n.output, n.outputShape, out));
+            int[] inShape = graph.shapes.get(n.inputs.get(0));
+            ops.add(switch (n.kind) {
+                case LUT -> lutOp(n, inShape, in, out);
+                case DENSE -> denseOp(n, inShape, in, out);
+                case MAXPOOL -> new MaxPoolOp(n.name, n.inputs.get(0), n.output, n.pool, n.pool);
+                case AVGPOOL -> {
+                    int[] r = GlobalAvgPoolOp.reciprocal(inShape[1] * inShape[2]);
+                    yield new GlobalAvgPoolOp(n.name, n.inputs.get(0), n.output, r[0], r[1]);
+                }
+                case ADD -> new AddOp(n.name, n.inputs.get(0), n.inputs.get(1), n.output,
+                        formats.get(n.inputs.get(0)).fractionBits() - out.fractionBits(),
+                        formats.get(n.inputs.get(1)).fractionBits() - out.fractionBits(), n.relu);
+            });
+        }
+        return new IntegerModel(tensors, ops, graph.input, output, provenance);
+    }
+
+    /** Runs the float graph on the calibration images and records each tensor's largest magnitude. */
+    private static Map<String, Double> calibrate(FloatGraph graph, NDArray images, int batchSize) {
+        Map<String, Double> maxAbs = new HashMap<>();
+        long total = images.getShape().get(0);
+        for (long start = 0; start < total; start += batchSize) {
+            try (NDManager scope = images.getManager().newSubManager()) {
+                NDArray batch = images.get(start + ":" + Math.min(total, start + batchSize));
+                batch.attach(scope);
+                ParameterStore ps = new ParameterStore(scope, false);
+                Map<String, NDArray> values = new HashMap<>();
+                values.put(graph.input, batch);
+                record(maxAbs, graph.input, batch);
+                for (FloatGraph.Node n : graph.nodes) {
+                    List<NDArray> in = n.inputs.stream().map(values::get).toList();
+                    NDArray y = FloatGraph.evaluate(n, in, ps);
+                    values.put(n.output, y);
+                    record(maxAbs, n.output, y);
+                }
+            }
+        }
+        return maxAbs;
+    }
+
+    private static void record(Map<String, Double> maxAbs, String name, NDArray value) {
+        double m = value.abs().max().toType(DataType.FLOAT64, false).getDouble();
+        maxAbs.merge(name, m, Math::max);
+    }
+
+    private static LutLayerOp lutOp(FloatGraph.Node n, int[] inShape, FixedPointFormat in, FixedPointFormat out)
+            throws QuantizationException {
+        AbstractLutBlock layer = (AbstractLutBlock) n.block;
+        NDArray frozen = layer.getFrozenTable();
+        int[] fractions = layer.getTableFractionBits();
+        if (frozen == null || fractions == null) {
+            throw new QuantizationException("layer " + n.name + ": its table is not frozen to fixed point; run the"
+                    + " freeze stage before exporting");
+        }
+        int c = layer.getCodebooks();
+        int k = layer.getSpec().k();
+        int v = layer.getSpec().v();
+        int units = (int) layer.getUnits();
+        int bits = layer.getSpec().tableBits();
+        float[] p = layer.getCentroids().getArray().toFloatArray();
+        int[] centroids = new int[p.length];
+        for (int i = 0; i < p.length; i++) {
+            centroids[i] = (int) in.quantize(p[i]);
+        }
+        float[] t = frozen.toFloatArray();
+        int[] table = new int[t.length];
+        for (int i = 0; i < t.length; i++) {
+            double q = Math.scalb((double) t[i], fractions[i % units]);
+            if (q != Math.rint(q) || Math.abs(q) > (1 << (bits - 1))) {
+                throw new QuantizationException("layer " + n.name + ": table entry " + i + " (" + t[i]
+                        + ") is not a " + bits + "-bit integer at 2^-" + fractions[i % units]);
+            }
+            table[i] = (int) q;
+        }
+        float[] b = layer.getBias().getArray().toFloatArray();
+        int[] bias = new int[units];
+        int[] shift = new int[units];
+        for (int j = 0; j < units; j++) {
+            bias[j] = (int) new FixedPointFormat(ACCUMULATOR_BITS, fractions[j], true).quantize(b[j]);
+            shift[j] = fractions[j] - out.fractionBits();
+            checkAccumulator(n.name, j, bias[j], (long) c << (bits - 1));
+        }
+        ConvGeometry conv = layer instanceof LutConv2d lc ? geometry(lc.getKernelShape(), lc.getStride(),
+                lc.getPadding(), lc.getDilation()) : null;
+        int d = (int) layer.getInputLength();
+        return new LutLayerOp(n.name, n.inputs.get(0), n.output, conv, d, c, k, v, units, layer.getSpec().metric(),
+                bits, centroids, table, bias, shift, n.relu);
+    }
+
+    private static DenseLayerOp denseOp(FloatGraph.Node n, int[] inShape, FixedPointFormat in, FixedPointFormat out)
+            throws QuantizationException {
+        Parameter wp = n.block.getParameters().get("weight");
+        Parameter bp = n.block.getParameters().get("bias");
+        float[] w = wp.getArray().toFloatArray();
+        int units = (int) wp.getArray().getShape().get(0);
+        int d = w.length / units;
+        float[] b = bp != null && bp.isInitialized() ? bp.getArray().toFloatArray() : new float[units];
+        if (n.norm != null) {
+            float[][] affine = BatchNormFolding.affine(n.norm);
+            for (int i = 0; i < w.length; i++) {
+                w[i] *= affine[0][i / d];
+            }
+            for (int j = 0; j < units; j++) {
+                b[j] = affine[0][j] * b[j] + affine[1][j];
+            }
+        }
+        int[] weights = new int[w.length];
+        int[] bias = new int[units];
+        int[] shift = new int[units];
+        for (int j = 0; j < units; j++) {
+            double m = 0;
+            for (int i = 0; i < d; i++) {
+                m = Math.max(m, Math.abs(w[j * d + i]));
+            }
+            FixedPointFormat wf = FixedPointFormat.fitting(WEIGHT_BITS, m);
+            for (int i = 0; i < d; i++) {
+                weights[j * d + i] = (int) wf.quantize(w[j * d + i]);
+            }
+            int acc = in.fractionBits() + wf.fractionBits();
+            bias[j] = (int) new FixedPointFormat(ACCUMULATOR_BITS, acc, true).quantize(b[j]);
+            shift[j] = acc - out.fractionBits();
+            checkAccumulator(n.name, j, bias[j], (long) d << (in.bits() - 1 + WEIGHT_BITS - 1));
+        }
+        ConvGeometry conv = n.block instanceof Conv2d c ? geometry(c.getKernelShape(), c.getStride(),
+                c.getPadding(), c.getDilation()) : null;
+        if (conv == null && !(n.block instanceof Linear)) {
+            throw new QuantizationException("layer " + n.name + ": not a dense layer");
+        }
+        return new DenseLayerOp(n.name, n.inputs.get(0), n.output, conv, d, units, WEIGHT_BITS, weights, bias, shift,
+                n.relu);
+    }
+
+    /**
+     * The datapath adds in a fixed order and saturates after each add; when the bias plus the
+     * largest possible sum fits the accumulator no add can saturate, which makes the sum
+     * independent of order and lets the batched simulation match the sequential engine.
+     */
+    private static void checkAccumulator(String layer, int column, long bias, long largestSum)
+            throws QuantizationException {
+        long limit = (1L << (ACCUMULATOR_BITS - 1)) - 1;
+        if (Math.abs(bias) + largestSum > limit) {
+            throw new QuantizationException("layer " + layer + ", column " + column + ": bias " + bias
+                    + " plus the largest sum " + largestSum + " can overflow the " + ACCUMULATOR_BITS
+                    + "-bit accumulator; lower tableBits or the table's scale");
+        }
+    }
+
+    private static ConvGeometry geometry(Shape kernel, Shape stride, Shape padding, Shape dilation) {
+        return new ConvGeometry(ints(kernel), ints(stride), ints(padding), ints(dilation));
+    }
+
+    private static int[] ints(Shape s) {
+        return new int[] {(int) s.get(0), (int) s.get(1)};
+    }
+}

@@ -1,0 +1,245 @@
+package ai.lutboost.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.pooling.Pool;
+import ai.lutboost.layer.LutConv2d;
+import ai.lutboost.layer.LutMath;
+import ai.lutboost.layer.Metric;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training-side integer simulation of an {@link IntegerModel}: batched DJL tensor code that
+ * holds the datapath's integers exactly in float64 (every value stays far below {@code 2^53}).
+ *
+ * <p>It is written apart from the engine on purpose and shares none of its arithmetic: agreement
+ * between the two, sample by sample, is the evidence that the datapath is implemented as
+ * documented. Round-shift by {@code s} is computed as {@code floor((x 2^max(-s,0) + h) /
+ * 2^max(s,0))} with {@code h = 2^(s-1)} for {@code s > 0}, which is exact in float64.
+ */
+public final class IntegerSimulation implements AutoCloseable {
+
+    /** Elements of the largest temporary a LUT layer builds per chunk of rows. */
+    private static final long CHUNK_ELEMENTS = 1L << 22;
+
+    private final IntegerModel model;
+    private final NDManager manager;
+    private final Map<String, IntegerTensor> tensors;
+    private final Map<String, NDArray[]> constants = new HashMap<>();
+
+    /**
+     * Prepares a simulation: uploads every op's integers as float64 tensors.
+     *
+     * @param model the integer model
+     * @param parent the manager the simulation's tensors live under
+     */
+    public IntegerSimulation(IntegerModel model, NDManager parent) {
+        this.model = model;
+        this.manager = parent.newSubManager();
+        this.tensors = model.tensorsByName();
+        for (IntegerOp op : model.ops()) {
+            if (op instanceof LutLayerOp l) {
+                constants.put(l.name(), new NDArray[] {
+                    f64(l.centroids(), new Shape(l.codebooks(), l.k(), l.v())),
+                    f64(l.table(), new Shape(l.codebooks(), l.k(), l.units())),
+                    f64(l.bias(), new Shape(l.units()))});
+            } else if (op instanceof DenseLayerOp d) {
+                constants.put(d.name(), new NDArray[] {
+                    f64(d.weights(), new Shape(d.units(), d.inputLength())),
+                    f64(d.bias(), new Shape(d.units()))});
+            }
+        }
+    }
+
+    private NDArray f64(int[] values, Shape shape) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return manager.create(d, shape);
+    }
+
+    /**
+     * Quantizes normalized float32 images to the input format: {@code sat(floor(x 2^f + 1/2))}.
+     *
+     * @param images {@code [B, ...]} float32
+     * @return the integers, float64
+     */
+    public NDArray quantizeInput(NDArray images) {
+        FixedPointFormat f = tensors.get(model.input()).format();
+        NDArray x = images.toType(DataType.FLOAT64, true).mul(Math.scalb(1.0, f.fractionBits())).add(0.5).floor();
+        return x.clip(f.minInt(), f.maxInt());
+    }
+
+    /**
+     * Runs the model on quantized inputs and returns every tensor.
+     *
+     * @param input the input integers {@code [B, ...]}, float64
+     * @return tensor name to its integers {@code [B, ...]} (images as {@code [B, C, H, W]}), in
+     *     graph order, attached to the input's manager
+     */
+    public Map<String, NDArray> run(NDArray input) {
+        Map<String, NDArray> values = new LinkedHashMap<>();
+        long batch = input.getShape().get(0);
+        int[] inShape = tensors.get(model.input()).shape();
+        values.put(model.input(), input.reshape(batched(batch, inShape)));
+        for (IntegerOp op : model.ops()) {
+            NDArray x = values.get(op.inputs().get(0));
+            FixedPointFormat out = tensors.get(op.output()).format();
+            NDArray y;
+            if (op instanceof LutLayerOp l) {
+                y = lut(l, x, out);
+            } else if (op instanceof DenseLayerOp d) {
+                y = dense(d, x, out);
+            } else if (op instanceof MaxPoolOp m) {
+                y = Pool.maxPool2d(x, shape(m.kernel()), shape(m.stride()), new Shape(0, 0), false);
+            } else if (op instanceof GlobalAvgPoolOp a) {
+                y = saturate(roundShift(x.sum(new int[] {2, 3}).mul(a.multiplier()), scalar(a.shift())), out);
+            } else {
+                AddOp a = (AddOp) op;
+                NDArray sum = roundShift(x, scalar(a.leftShift()))
+                        .add(roundShift(values.get(a.right()), scalar(a.rightShift())));
+                y = relu(saturate(sum, out), a.relu());
+            }
+            values.put(op.output(), y);
+        }
+        return values;
+    }
+
+    /**
+     * Runs the model on normalized float images and returns the logits.
+     *
+     * @param images {@code [B, ...]} float32
+     * @return the logit integers {@code [B, classes]} as {@code long}s, row-major
+     */
+    public long[] logits(NDArray images) {
+        try (NDManager scope = images.getManager().newSubManager()) {
+            NDArray in = quantizeInput(images);
+            in.attach(scope);
+            NDArray out = run(in).get(model.output());
+            double[] d = out.toDoubleArray();
+            long[] l = new long[d.length];
+            for (int i = 0; i < d.length; i++) {
+                l[i] = (long) d[i];
+            }
+            return l;
+        }
+    }
+
+    private NDArray lut(LutLayerOp l, NDArray x, FixedPointFormat out) {
+        NDArray[] k = constants.get(l.name());
+        long batch = x.getShape().get(0);
+        NDArray rows;
+        long ho = 1;
+        long wo = 1;
+        if (l.conv() != null) {
+            ConvGeometry g = l.conv();
+            NDArray cols = LutConv2d.im2col(x, shape(g.kernel()), shape(g.stride()), shape(g.padding()),
+                    shape(g.dilation()));
+            Shape cs = cols.getShape();
+            ho = cs.get(2);
+            wo = cs.get(3);
+            rows = cols.transpose(0, 2, 3, 1).reshape(batch * ho * wo, cs.get(1));
+        } else {
+            rows = x.reshape(batch, l.inputLength());
+        }
+        long r = rows.getShape().get(0);
+        long padded = (long) l.codebooks() * l.v();
+        if (padded != l.inputLength()) {
+            rows = rows.concat(rows.getManager().zeros(new Shape(r, padded - l.inputLength()), DataType.FLOAT64), 1);
+        }
+        long width = Math.max(l.units(), (long) l.k() * (l.metric() == Metric.L2 ? 1 : l.v()));
+        long chunk = Math.max(1, CHUNK_ELEMENTS / ((long) l.codebooks() * width));
+        List<NDArray> parts = new ArrayList<>();
+        for (long s = 0; s < r; s += chunk) {
+            NDArray part = rows.get(new NDIndex("{}:{}", s, Math.min(r, s + chunk)));
+            long n = part.getShape().get(0);
+            NDArray sub = part.reshape(n, l.codebooks(), l.v()).transpose(1, 0, 2);
+            NDArray index = LutMath.distances(sub, k[0], l.metric()).argMin(2);
+            parts.add(LutMath.gather(k[1], index).sum(new int[] {0}));
+        }
+        NDArray acc = NDArrays.concat(new NDList(parts), 0).add(k[2]);
+        NDArray y = relu(saturate(roundShift(acc, columns(l.outputShift(), 0)), out), l.relu());
+        return l.conv() == null ? y : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
+    }
+
+    private NDArray dense(DenseLayerOp d, NDArray x, FixedPointFormat out) {
+        NDArray[] k = constants.get(d.name());
+        if (d.conv() == null) {
+            NDArray acc = x.reshape(x.getShape().get(0), d.inputLength()).matMul(k[0].transpose()).add(k[1]);
+            return relu(saturate(roundShift(acc, columns(d.outputShift(), 0)), out), d.relu());
+        }
+        ConvGeometry g = d.conv();
+        long cin = d.inputLength() / ((long) g.kernel()[0] * g.kernel()[1]);
+        NDArray w = k[0].reshape(d.units(), cin, g.kernel()[0], g.kernel()[1]);
+        NDArray acc = Conv2d.conv2d(x, w, null, shape(g.stride()), shape(g.padding()), shape(g.dilation()), 1)
+                .singletonOrThrow()
+                .add(k[1].reshape(1, d.units(), 1, 1));
+        return relu(saturate(roundShift(acc, columns(d.outputShift(), 2)), out), d.relu());
+    }
+
+    /** Per-column shifts as three factors broadcast along axis 1, with {@code trailing} unit axes after it. */
+    private NDArray[] columns(int[] shift, int trailing) {
+        double[] up = new double[shift.length];
+        double[] down = new double[shift.length];
+        double[] half = new double[shift.length];
+        for (int i = 0; i < shift.length; i++) {
+            up[i] = Math.scalb(1.0, Math.max(-shift[i], 0));
+            down[i] = Math.scalb(1.0, Math.max(shift[i], 0));
+            half[i] = shift[i] > 0 ? Math.scalb(1.0, shift[i] - 1) : 0;
+        }
+        long[] dims = new long[trailing + 1];
+        Arrays.fill(dims, 1);
+        dims[0] = shift.length;
+        Shape s = new Shape(dims);
+        return new NDArray[] {manager.create(up, s), manager.create(down, s), manager.create(half, s)};
+    }
+
+    private NDArray[] scalar(int shift) {
+        return new NDArray[] {
+            manager.create(Math.scalb(1.0, Math.max(-shift, 0))),
+            manager.create(Math.scalb(1.0, Math.max(shift, 0))),
+            manager.create(shift > 0 ? Math.scalb(1.0, shift - 1) : 0.0)};
+    }
+
+    private static NDArray roundShift(NDArray x, NDArray[] f) {
+        return x.mul(f[0]).add(f[2]).div(f[1]).floor();
+    }
+
+    private static NDArray saturate(NDArray x, FixedPointFormat f) {
+        return x.clip(f.minInt(), f.maxInt());
+    }
+
+    private static NDArray relu(NDArray x, boolean relu) {
+        return relu ? x.maximum(0) : x;
+    }
+
+    private static Shape shape(int[] pair) {
+        return new Shape(pair[0], pair[1]);
+    }
+
+    private static Shape batched(long batch, int[] shape) {
+        long[] dims = new long[shape.length + 1];
+        dims[0] = batch;
+        for (int i = 0; i < shape.length; i++) {
+            dims[i + 1] = shape[i];
+        }
+        return new Shape(dims);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
