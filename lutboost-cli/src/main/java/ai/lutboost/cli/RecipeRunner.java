@@ -61,7 +61,8 @@ final class RecipeRunner {
                 Path bundle = BundleRunner.defaultBundle(train.outputDir());
                 BundleRunner.export(recipe, result.model(), options.dataDir, bundle,
                         BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, out);
-                BundleRunner.verify(bundle, options.dataDir, Integer.MAX_VALUE,
+                int limit = recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : Integer.MAX_VALUE;
+                BundleRunner.verify(bundle, options.dataDir, limit,
                         Runtime.getRuntime().availableProcessors(), common.quiet, out);
             }
             return result.report();

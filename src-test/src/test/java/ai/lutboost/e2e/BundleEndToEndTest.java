@@ -1,0 +1,122 @@
+package ai.lutboost.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.lutboost.cli.LutBoostCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A small LeNet-5 conversion through the CLI, then the bundle commands on its frozen model:
+ * {@code run} ends with export and verify, {@code export} is reproducible to the byte, and
+ * {@code eval}, {@code inspect} and {@code verify} agree with each other and refuse damage.
+ */
+class BundleEndToEndTest {
+
+    private static final String[] SMALL = {
+        "--set", "dataset.trainLimit=2000", "--set", "dataset.testLimit=500", "--set", "train.epochs=2",
+        "--set", "stages.kmeans.samples=512", "--set", "stages.calibrate.samples=512",
+        "--set", "stages.calibrate.epochs=1", "--set", "stages.finetune.epochs=1", "--set", "stages.freeze.epochs=0"
+    };
+
+    @TempDir static Path dir;
+
+    private static Path run;
+    private static String runOutput;
+
+    @BeforeAll
+    static void convert() {
+        run = dir.resolve("run");
+        runOutput = execute(0, args("run", "quickstart", "-o", run.toString(), "-q"));
+    }
+
+    private static List<String> args(String... head) {
+        List<String> all = new ArrayList<>(List.of(head));
+        all.addAll(List.of(SMALL));
+        return all;
+    }
+
+    private static String execute(int expectedCode, List<String> args) {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = LutBoostCommand.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(out, true));
+        int code = cmd.execute(args.toArray(String[]::new));
+        assertEquals(expectedCode, code, out.toString());
+        return out.toString();
+    }
+
+    private static double percent(String text, String label) {
+        Matcher m = Pattern.compile(label + "\\s+([0-9.]+) %").matcher(text);
+        assertTrue(m.find(), label + " in " + text);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void runEndsWithAnExportedAndVerifiedBundle() {
+        assertTrue(runOutput.contains("verify            500/500 identical"), runOutput);
+        assertTrue(runOutput.contains("golden vectors    256/256 identical"), runOutput);
+        assertTrue(Files.isRegularFile(run.resolve("bundle").resolve("manifest.json")));
+        double engine = percent(runOutput, "engine accuracy");
+        assertTrue(engine > 50, "a real model, not chance: " + engine);
+    }
+
+    @Test
+    void exportingTwiceGivesIdenticalBytesAndEvalMatchesVerify() throws Exception {
+        Path a = dir.resolve("a.lutb");
+        Path b = dir.resolve("b.lutb");
+        execute(0, args("export", "-r", "quickstart", "-o", run.toString(), "--bundle", a.toString(), "-q"));
+        execute(0, args("export", "-r", "quickstart", "-o", run.toString(), "--bundle", b.toString(), "-q"));
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+
+        String verify = execute(0, List.of("verify", "--bundle", a.toString(), "--samples", "300"));
+        assertTrue(verify.contains("300/300 identical"), verify);
+        String eval = execute(0, List.of("eval", "--bundle", a.toString(), "--samples", "300", "--threads", "2"));
+        assertEquals(percent(verify, "engine accuracy"), percent(eval, "engine accuracy"), 1e-9, eval);
+
+        String inspect = execute(0, List.of("inspect", "--bundle", a.toString()));
+        assertTrue(inspect.contains("conv2") && inspect.contains("lut_conv2d"), inspect);
+        assertTrue(inspect.contains("fc3") && inspect.contains("linear"), inspect);
+    }
+
+    @Test
+    void damagedBundleIsBadInputNamingTheFile() throws Exception {
+        Path copy = dir.resolve("damaged");
+        Path bundle = run.resolve("bundle");
+        try (var files = Files.walk(bundle)) {
+            for (Path p : files.toList()) {
+                Path target = copy.resolve(bundle.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        Path table = copy.resolve("tables/fc1.bin");
+        byte[] data = Files.readAllBytes(table);
+        data[data.length / 2] ^= 0x10;
+        Files.write(table, data);
+        String out = execute(2, List.of("verify", "--bundle", copy.toString()));
+        assertTrue(out.contains("tables/fc1.bin: SHA-256"), out);
+        assertTrue(!out.contains("at ai.lutboost"), "no stack trace without --verbose: " + out);
+    }
+
+    @Test
+    void exportWithoutAFrozenModelSaysWhatToRun() {
+        String out = execute(2, args("export", "-r", "quickstart", "-o", dir.resolve("empty").toString()));
+        assertTrue(out.contains("no finished freeze stage") && out.contains("lutboost convert"), out);
+    }
+}
