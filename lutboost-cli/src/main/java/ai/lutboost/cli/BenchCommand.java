@@ -12,7 +12,11 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.util.Pair;
+import ai.lutboost.bench.EngineBenchmark;
 import ai.lutboost.bench.KMeansComparison;
+import ai.lutboost.datasets.LabeledImages;
+import ai.lutboost.engine.LutModel;
+import ai.lutboost.export.BundleExporter;
 import ai.lutboost.bench.StepTiming;
 import ai.lutboost.bench.TrainStepBenchmark;
 import ai.lutboost.datasets.Datasets;
@@ -76,7 +80,16 @@ final class BenchCommand extends BaseCommand {
             description = "LeNet-5 baseline checkpoint for the k-means activations (default: ${DEFAULT-VALUE}).")
     Path baseline;
 
-    @Option(names = "--skip", split = ",", paramLabel = "PART", description = "Parts to skip: linear, conv, memory, kmeans.")
+    @Option(names = "--bundle", paramLabel = "PATH", defaultValue = "runs/quickstart/bundle",
+            description = "LeNet-5 bundle whose engine speed is compared with the --baseline float model"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Path bundle;
+
+    @Option(names = "--engine-threads", paramLabel = "N", description = "Engine threads (default: the processors).")
+    Integer engineThreads;
+
+    @Option(names = "--skip", split = ",", paramLabel = "PART",
+            description = "Parts to skip: linear, conv, memory, kmeans, engine-layer, engine-model.")
     List<String> skip = new ArrayList<>();
 
     @Override
@@ -107,6 +120,21 @@ final class BenchCommand extends BaseCommand {
         if (!skip.contains("kmeans")) {
             kmeans();
         }
+        int threads = VerifyCommand.threads(engineThreads);
+        if (!skip.contains("engine-layer")) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+                    EngineBenchmark.Timing e = EngineBenchmark.lutLayerVsLinear(512, 512, 4, 16, 64, t, steps, manager);
+                    out().printf(Locale.ROOT, "engine LUT layer (%d thread%s) %8.3f ms/batch, DJL float32 Linear %8.3f"
+                            + " ms/batch: ratio %.2fx  [D=N=512, v=4, K=16, batch 64, median of %d]%n",
+                            t, t == 1 ? "" : "s", e.engineMillis(), e.djlMillis(), e.ratio(), e.rounds());
+                }
+                out().flush();
+            }
+        }
+        if (!skip.contains("engine-model")) {
+            engineModel(threads);
+        }
         return ExitCodes.OK;
     }
 
@@ -115,6 +143,33 @@ final class BenchCommand extends BaseCommand {
         out().printf(Locale.ROOT, "%-10s %8.3f ms/step (median of %d; mean %.3f)%n", t[1].name(), t[1].medianMillis(), t[1].steps(), t[1].meanMillis());
         out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n", t[1].name(), t[0].name(), t[1].medianMillis() / t[0].medianMillis(), what);
         out().flush();
+    }
+
+    private void engineModel(int threads) throws Exception {
+        if (!Files.isRegularFile(baseline) || !Files.exists(bundle)) {
+            throw new CheckpointException("engine benchmark: needs the quickstart baseline " + baseline + " and its bundle "
+                    + bundle + "; run './lutboost run' first, pass --baseline and --bundle, or --skip engine-model");
+        }
+        Recipe recipe = ShippedRecipes.load(ShippedRecipes.DEFAULT, List.of());
+        LutModel engine = LutModel.load(bundle);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block lenet = ModelZoo.build(recipe.model(), Datasets.FASHION_MNIST);
+            lenet.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            TrainingCheckpoint.read(baseline).loadInto(manager, lenet);
+            LabeledImages test = BundleRunner.images(Datasets.FASHION_MNIST, null, true);
+            int n = 2000;
+            NDArray images = BundleExporter.images(manager, Datasets.FASHION_MNIST, test, 0, n);
+            int[][] inputs = new int[n][];
+            for (int i = 0; i < n; i++) {
+                inputs[i] = engine.quantize(ImageClassificationDataset.normalized(test, Datasets.FASHION_MNIST, i));
+            }
+            int rounds = Math.max(5, steps / 20);
+            EngineBenchmark.Timing t = EngineBenchmark.modelThroughput(engine, inputs, lenet, images, threads, rounds);
+            out().printf(Locale.ROOT, "engine %s: %.0f samples/s (%d threads); DJL float32 LeNet-5 baseline: %.0f"
+                    + " samples/s; engine/DJL time ratio %.2fx  [%d test images, median of %d passes]%n",
+                    bundle, n / (t.engineMillis() / 1e3), threads, n / (t.djlMillis() / 1e3), t.ratio(), n, rounds);
+            out().flush();
+        }
     }
 
     private void kmeans() throws Exception {
