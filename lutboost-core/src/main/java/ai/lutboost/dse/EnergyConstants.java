@@ -1,0 +1,30 @@
+package ai.lutboost.dse;
+
+/**
+ * Energy per operation in picojoules. The defaults are Horowitz's 45 nm, 0.9 V figures
+ * (ISSCC 2014, "Computing's energy problem (and what we can do about it)"); docs/cost-model.md
+ * lists them with how each enters the model.
+ *
+ * @param int8Add an 8-bit integer add (also a compare or an absolute value)
+ * @param int8Mult an 8-bit integer multiply
+ * @param int32Add a 32-bit integer add
+ * @param fp32Add a float32 add
+ * @param fp32Mult a float32 multiply
+ * @param sramRead64 reading 64 bits from an 8 KB SRAM
+ */
+public record EnergyConstants(
+        double int8Add, double int8Mult, double int32Add, double fp32Add, double fp32Mult, double sramRead64) {
+
+    /** Horowitz 2014, 45 nm. */
+    public static final EnergyConstants HOROWITZ_45NM = new EnergyConstants(0.03, 0.2, 0.1, 0.9, 3.7, 10.0);
+
+    /**
+     * Energy of reading {@code bits} from SRAM, pro rata of a 64-bit read.
+     *
+     * @param bits bits read
+     * @return picojoules
+     */
+    public double sramRead(double bits) {
+        return sramRead64 * bits / 64.0;
+    }
+}
