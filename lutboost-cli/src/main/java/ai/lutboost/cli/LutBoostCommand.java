@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             VerifyCommand.class,
             InspectCommand.class,
+            DseCommand.class,
             BenchCommand.class,
             DatasetsCommand.class,
             CommandLine.HelpCommand.class

@@ -24,6 +24,24 @@ public final class CostModel {
     }
 
     /**
+     * Returns the per-operation energies.
+     *
+     * @return the constants
+     */
+    public EnergyConstants energy() {
+        return energy;
+    }
+
+    /**
+     * Returns the array the cycles are estimated for.
+     *
+     * @return the array
+     */
+    public ArrayConfig array() {
+        return array;
+    }
+
+    /**
      * The default model: Horowitz's 45 nm energies and the {@link ArrayConfig#EDGE} array.
      *
      * @return the model

@@ -1,0 +1,114 @@
+package ai.lutboost.cli;
+
+import ai.lutboost.dse.CostModel;
+import ai.lutboost.dse.Sweep;
+import ai.lutboost.dse.SweepPoint;
+import ai.lutboost.dse.SweepReport;
+import ai.lutboost.dse.SweepResult;
+import ai.lutboost.layer.Metric;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.recipe.RecipeException;
+import ai.lutboost.training.BaselineTrainer;
+import ai.lutboost.training.TrainOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lutboost dse}: a design-space sweep with cost estimates, Pareto fronts and a report. */
+@Command(
+        name = "dse",
+        mixinStandardHelpOptions = true,
+        header = "Sweep LUT configurations: accuracy of short proxies against estimated costs.",
+        description = {
+            "Converts one trained baseline once per grid point (every LUT layer gets the point's",
+            "v, K, metric and table width; the recipe's stages are the proxy), estimates each",
+            "point's memory, energy and cycles with the cost model of docs/cost-model.md, and",
+            "writes dse.csv, dse.json, Pareto-front plots and report.html. A finished point is",
+            "never trained again: rerun the same command to resume an interrupted sweep."
+        })
+final class DseCommand extends BaseCommand {
+
+    @Option(names = {"-r", "--recipe"}, defaultValue = "dse-lenet5", paramLabel = "RECIPE",
+            description = "Recipe whose baseline and stages every point uses (default: ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Mixin RecipeOptions options;
+
+    @Option(names = "--v", split = ",", defaultValue = "2,4,8", paramLabel = "V",
+            description = "Sub-vector lengths (default: ${DEFAULT-VALUE}).")
+    List<Integer> vs;
+
+    @Option(names = "--k", split = ",", defaultValue = "8,16,32,64", paramLabel = "K",
+            description = "Centroid counts (default: ${DEFAULT-VALUE}).")
+    List<Integer> ks;
+
+    @Option(names = "--metric", split = ",", defaultValue = "l2", paramLabel = "METRIC",
+            description = "Distances: l2, l1, chebyshev (default: ${DEFAULT-VALUE}).")
+    List<String> metrics;
+
+    @Option(names = "--table-bits", split = ",", defaultValue = "8", paramLabel = "BITS",
+            description = "Table widths (default: ${DEFAULT-VALUE}).")
+    List<Integer> tableBits;
+
+    @Option(names = "--baseline", paramLabel = "CKPT",
+            description = "Trained baseline (default: <output>/baseline/checkpoints/baseline.ckpt, trained there if"
+                    + " missing).")
+    Path baseline;
+
+    @Override
+    protected int doCall() throws Exception {
+        List<Metric> ms = new ArrayList<>();
+        for (String m : metrics) {
+            ms.add(Metric.parse(m));
+        }
+        List<SweepPoint> points = SweepPoint.grid(vs, ks, ms, tableBits);
+        Recipe base = ShippedRecipes.load(recipe, options.overrides);
+        Path out = options.output != null ? options.output : Path.of("runs", "dse-" + base.name());
+        Path ckpt = baseline;
+        if (ckpt == null) {
+            Path dir = out.resolve("baseline");
+            ckpt = dir.resolve("checkpoints").resolve(BaselineTrainer.FINAL_NAME + ".ckpt");
+            if (!Files.isRegularFile(ckpt)) {
+                log("training the baseline into " + dir);
+                BaselineTrainer.train(base, new TrainOptions(dir, options.dataDir, true, null, null, this::log));
+            }
+        } else if (!Files.isRegularFile(ckpt)) {
+            throw new IllegalArgumentException("--baseline " + ckpt + " not found");
+        }
+        CostModel model = CostModel.standard();
+        log(String.format(Locale.ROOT, "sweeping %d points of %s into %s", points.size(), base.name(), out));
+        List<SweepResult> results = Sweep.run(points, this::recipeFor, new Sweep.Options(out, ckpt, options.dataDir,
+                null, this::log), model);
+        Path page = SweepReport.write("LUTBoost sweep: " + base.name(), results, model, out);
+        SweepResult chosen = SweepReport.chosen(results);
+        out().printf(Locale.ROOT, "chosen            %s: %.2f %%, energy %.3f of the dense int8 network, memory %.2f%n",
+                chosen.point().id(), 100 * chosen.testAccuracy(),
+                chosen.cost().lutEnergyPj() / chosen.cost().int8EnergyPj(),
+                chosen.cost().lutBytes() / chosen.cost().int8Bytes());
+        out().printf(Locale.ROOT, "report            %s%n", page);
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    private Recipe recipeFor(SweepPoint p) {
+        List<String> all = new ArrayList<>(options.overrides);
+        all.addAll(p.overrides());
+        try {
+            return ShippedRecipes.load(recipe, all);
+        } catch (RecipeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private void log(String line) {
+        if (!common.quiet) {
+            out().println(line);
+            out().flush();
+        }
+    }
+}

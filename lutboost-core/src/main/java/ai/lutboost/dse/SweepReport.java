@@ -1,0 +1,172 @@
+package ai.lutboost.dse;
+
+import ai.lutboost.LutBoostException;
+import ai.lutboost.training.AtomicFiles;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Writes a sweep's table ({@code dse.csv}, {@code dse.json}), its Pareto fronts as PNG plots, and
+ * one self-contained HTML page ({@code report.html}, plots embedded) that states, for the chosen
+ * configuration, its energy and memory against the dense int8 network with the constants used.
+ */
+public final class SweepReport {
+
+    private SweepReport() {}
+
+    /** The costs a front is drawn against: name, axis title, value. */
+    private record Axis(String name, String title, ToDoubleFunction<SweepResult> cost) {}
+
+    private static final List<Axis> AXES = List.of(
+            new Axis("energy", "energy per sample (uJ)", r -> r.cost().lutEnergyPj() / 1e6),
+            new Axis("memory", "parameter memory (KB)", r -> r.cost().lutBytes() / 1024),
+            new Axis("bits", "bits per activation", r -> r.cost().bitsPerActivation()),
+            new Axis("cycles", "cycles per sample (thousands)", r -> r.cost().lutCycles() / 1e3));
+
+    /**
+     * Picks the configuration the report recommends: the lowest energy among the points within
+     * one point of the best accuracy.
+     *
+     * @param results the sweep
+     * @return the chosen result
+     */
+    public static SweepResult chosen(List<SweepResult> results) {
+        double best = results.stream().mapToDouble(SweepResult::testAccuracy).max().orElse(0);
+        return results.stream().filter(r -> r.testAccuracy() >= best - 0.01)
+                .min(Comparator.comparingDouble(r -> r.cost().lutEnergyPj())).orElseThrow();
+    }
+
+    /**
+     * Writes everything.
+     *
+     * @param title the report's title
+     * @param results the sweep
+     * @param model the cost model used
+     * @param dir the sweep's directory
+     * @return the HTML page
+     * @throws LutBoostException if a file cannot be written
+     */
+    public static Path write(String title, List<SweepResult> results, CostModel model, Path dir)
+            throws LutBoostException {
+        List<SweepResult> energyFront = ParetoFront.of(results, AXES.get(0).cost());
+        StringBuilder csv = new StringBuilder("point,v,k,metric,tableBits,testAccuracy,bitsPerActivation,lutBytes,"
+                + "int8Bytes,lutEnergyPj,int8EnergyPj,lutCycles,int8Cycles,seconds,paretoEnergy,paretoMemory\n");
+        List<SweepResult> memoryFront = ParetoFront.of(results, AXES.get(1).cost());
+        for (SweepResult r : results) {
+            SweepPoint p = r.point();
+            NetworkCost c = r.cost();
+            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.4f,%.4f,%.0f,%.0f,%.1f,%.1f,%.0f,%.0f,%.1f,%b,%b%n",
+                    p.id(), p.v(), p.k(), p.metric().name().toLowerCase(Locale.ROOT), p.tableBits(), r.testAccuracy(),
+                    c.bitsPerActivation(), c.lutBytes(), c.int8Bytes(), c.lutEnergyPj(), c.int8EnergyPj(), c.lutCycles(),
+                    c.int8Cycles(), r.seconds(), energyFront.contains(r), memoryFront.contains(r)));
+        }
+        AtomicFiles.writeString(dir.resolve("dse.csv"), csv.toString());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("title", title);
+        json.put("energyConstantsPj", model.energy());
+        json.put("array", model.array());
+        json.put("results", results);
+        AtomicFiles.writeString(dir.resolve("dse.json"),
+                new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json));
+
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
+                .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+                        + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+                        + "tr.front{background:#e8f4e8}</style></head><body>");
+        html.append("<h1>").append(escape(title)).append("</h1>");
+        SweepResult chosen = chosen(results);
+        NetworkCost c = chosen.cost();
+        EnergyConstants e = model.energy();
+        html.append(String.format(Locale.ROOT, "<h2>Chosen configuration: %s</h2><p>The lowest energy within one"
+                + " point of the best accuracy: %.2f %% test accuracy, %.3f bits per activation. Against the dense"
+                + " int8 network of the same shape (layers kept dense cost the same on both sides): energy %.2f uJ"
+                + " vs %.2f uJ per sample (ratio <b>%.3f</b>), parameter memory %.1f KB vs %.1f KB (ratio <b>%.2f</b>),"
+                + " cycles %.0f vs %.0f (ratio %.3f).</p><p>Constants (Horowitz, ISSCC 2014, 45 nm, pJ): int8 add"
+                + " %.2f, int8 mult %.2f, int32 add %.2f, fp32 add %.2f, fp32 mult %.2f, 64-bit 8 KB SRAM read %.1f."
+                + " Array: %d centroid units, %d output lanes, %d MACs, %d bytes/cycle. See docs/cost-model.md.</p>",
+                chosen.point().id(), 100 * chosen.testAccuracy(), c.bitsPerActivation(), c.lutEnergyPj() / 1e6,
+                c.int8EnergyPj() / 1e6, c.lutEnergyPj() / c.int8EnergyPj(), c.lutBytes() / 1024, c.int8Bytes() / 1024,
+                c.lutBytes() / c.int8Bytes(), c.lutCycles(), c.int8Cycles(), c.lutCycles() / c.int8Cycles(),
+                e.int8Add(), e.int8Mult(), e.int32Add(), e.fp32Add(), e.fp32Mult(), e.sramRead64(),
+                model.array().centroidUnits(), model.array().outputLanes(), model.array().macUnits(),
+                model.array().bytesPerCycle()));
+        html.append("<h2>All points</h2><p>Shaded rows are on the energy Pareto front.</p><table><tr><th>point</th>"
+                + "<th>test acc. %</th><th>bits/act.</th><th>memory KB</th><th>energy uJ</th><th>energy / int8</th>"
+                + "<th>cycles</th><th>proxy s</th></tr>");
+        for (SweepResult r : results) {
+            NetworkCost k = r.cost();
+            html.append(String.format(Locale.ROOT, "<tr%s><td>%s</td><td>%.2f</td><td>%.3f</td><td>%.1f</td><td>%.3f</td>"
+                    + "<td>%.3f</td><td>%.0f</td><td>%.0f</td></tr>", energyFront.contains(r) ? " class=\"front\"" : "",
+                    r.point().id(), 100 * r.testAccuracy(), k.bitsPerActivation(), k.lutBytes() / 1024,
+                    k.lutEnergyPj() / 1e6, k.lutEnergyPj() / k.int8EnergyPj(), k.lutCycles(), r.seconds()));
+        }
+        html.append("</table><h2>Pareto fronts</h2>");
+        for (Axis axis : AXES) {
+            Path png = dir.resolve("plots").resolve("pareto-" + axis.name() + ".png");
+            plot(title, axis, results, png);
+            try {
+                html.append("<p><img alt=\"accuracy against ").append(axis.title()).append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"></p>");
+            } catch (IOException ex) {
+                throw new LutBoostException("cannot read " + png + ": " + ex.getMessage(), ex);
+            }
+        }
+        html.append("</body></html>\n");
+        Path page = dir.resolve("report.html");
+        AtomicFiles.writeString(page, html.toString());
+        return page;
+    }
+
+    private static void plot(String title, Axis axis, List<SweepResult> results, Path png) throws LutBoostException {
+        XYChart chart = new XYChartBuilder().width(800).height(480).title(title + ": accuracy against " + axis.name())
+                .xAxisTitle(axis.title()).yAxisTitle("test accuracy (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (SweepResult r : results) {
+            x.add(axis.cost().applyAsDouble(r));
+            y.add(100 * r.testAccuracy());
+        }
+        chart.addSeries("points", x, y);
+        List<SweepResult> front = ParetoFront.of(results, axis.cost());
+        XYSeries line = chart.addSeries("Pareto front", front.stream().map(r -> axis.cost().applyAsDouble(r)).toList(),
+                front.stream().map(r -> 100 * r.testAccuracy()).toList());
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        line.setMarker(SeriesMarkers.CIRCLE);
+        try {
+            Files.createDirectories(png.getParent());
+            Path temp = Files.createTempFile(png.getParent(), "." + png.getFileName(), ".png");
+            try {
+                BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
+                Files.move(temp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException ex) {
+            throw new LutBoostException("cannot write " + png + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
