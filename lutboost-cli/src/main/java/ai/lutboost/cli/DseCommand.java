@@ -1,11 +1,15 @@
 package ai.lutboost.cli;
 
+import ai.lutboost.datasets.DatasetDescriptor;
+import ai.lutboost.datasets.Datasets;
 import ai.lutboost.dse.CostModel;
+import ai.lutboost.dse.MixedSearch;
 import ai.lutboost.dse.Sweep;
 import ai.lutboost.dse.SweepPoint;
 import ai.lutboost.dse.SweepReport;
 import ai.lutboost.dse.SweepResult;
 import ai.lutboost.layer.Metric;
+import ai.lutboost.model.ModelZoo;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeException;
 import ai.lutboost.training.BaselineTrainer;
@@ -55,6 +59,15 @@ final class DseCommand extends BaseCommand {
             description = "Table widths (default: ${DEFAULT-VALUE}).")
     List<Integer> tableBits;
 
+    @Option(names = "--mixed", description = "Then search per-layer configurations: measure each layer's sensitivity,"
+            + " pick the least energy predicted to keep the reference accuracy, emit mixed.yaml and measure it.")
+    boolean mixed;
+
+    @Option(names = "--budget", paramLabel = "POINTS", defaultValue = "1.0",
+            description = "With --mixed: accuracy points the reference uniform point may lose against the best one"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double budget;
+
     @Option(names = "--baseline", paramLabel = "CKPT",
             description = "Trained baseline (default: <output>/baseline/checkpoints/baseline.ckpt, trained there if"
                     + " missing).")
@@ -82,9 +95,18 @@ final class DseCommand extends BaseCommand {
         }
         CostModel model = CostModel.standard();
         log(String.format(Locale.ROOT, "sweeping %d points of %s into %s", points.size(), base.name(), out));
-        List<SweepResult> results = Sweep.run(points, this::recipeFor, new Sweep.Options(out, ckpt, options.dataDir,
-                null, this::log), model);
-        Path page = SweepReport.write("LUTBoost sweep: " + base.name(), results, model, out);
+        Sweep.Options sweep = new Sweep.Options(out, ckpt, options.dataDir, null, this::log);
+        List<SweepResult> results = Sweep.run(points, this::recipeFor, sweep, model);
+        if (mixed && results.size() < 2) {
+            throw new IllegalArgumentException("--mixed needs a sweep of at least two points");
+        }
+        MixedSearch.Outcome outcome = null;
+        if (mixed) {
+            DatasetDescriptor d = Datasets.byName(base.dataset().name());
+            outcome = MixedSearch.run(base, () -> ModelZoo.build(base.model(), d), results, budget, sweep, model);
+            out().printf(Locale.ROOT, "mixed             %s (recipe %s)%n", outcome.verdict(), outcome.recipeFile());
+        }
+        Path page = SweepReport.write("LUTBoost sweep: " + base.name(), results, outcome, model, out);
         SweepResult chosen = SweepReport.chosen(results);
         out().printf(Locale.ROOT, "chosen            %s: %.2f %%, energy %.3f of the dense int8 network, memory %.2f%n",
                 chosen.point().id(), 100 * chosen.testAccuracy(),

@@ -74,32 +74,53 @@ public final class Sweep {
                 continue;
             }
             options.log().accept(String.format(Locale.ROOT, "point %d/%d %s ...", done, points.size(), p.id()));
-            Recipe recipe = recipes.apply(p);
-            long start = System.nanoTime();
-            TrainOptions train = new TrainOptions(dir, options.dataDir(), true, options.device(), null, line -> { });
-            try (PipelineResult r = Pipeline.builder().setRecipe(recipe).setOptions(train).optFromStage("kmeans")
-                    .optBaseline(options.baseline()).build().run()) {
-                StageResult freeze = r.report().stage("freeze");
-                DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
-                List<ModelShapes.Layer> shapes = ModelShapes.of(r.model().block(),
-                        new int[] {d.channels(), d.height(), d.width()});
-                SweepResult result = new SweepResult(p, freeze.testAccuracy(), (System.nanoTime() - start) / 1e9,
-                        NetworkCost.of(model, shapes, 32, 8));
-                AtomicFiles.writeString(file, GSON.toJson(result));
-                results.add(result);
-                options.log().accept(String.format(Locale.ROOT,
-                        "point %d/%d %s: %.2f %%, %.3f bits/activation, %.1f KB, %.2f uJ (%.0f s)", done, points.size(),
-                        p.id(), 100 * result.testAccuracy(), result.cost().bitsPerActivation(),
-                        result.cost().lutBytes() / 1024, result.cost().lutEnergyPj() / 1e6, result.seconds()));
-            }
+            SweepResult result = measure(dir, recipes.apply(p), p, options, model);
+            results.add(result);
+            options.log().accept(String.format(Locale.ROOT,
+                    "point %d/%d %s: %.2f %%, %.3f bits/activation, %.1f KB, %.2f uJ (%.0f s)", done, points.size(),
+                    p.id(), 100 * result.testAccuracy(), result.cost().bitsPerActivation(),
+                    result.cost().lutBytes() / 1024, result.cost().lutEnergyPj() / 1e6, result.seconds()));
         }
         return results;
+    }
+
+    /**
+     * Converts the baseline with one recipe (resuming in {@code dir} if it was interrupted),
+     * costs the frozen network and leaves {@code result.json}; a finished directory is read back.
+     *
+     * @param dir the point's directory
+     * @param recipe the recipe
+     * @param point the uniform configuration the recipe stands for, or null for a mixed one
+     * @param options where and how
+     * @param model the cost model
+     * @return the result
+     * @throws LutBoostException if the pipeline fails
+     */
+    public static SweepResult measure(Path dir, Recipe recipe, SweepPoint point, Options options, CostModel model)
+            throws LutBoostException {
+        Path file = dir.resolve(RESULT);
+        if (Files.isRegularFile(file)) {
+            return read(file);
+        }
+        long start = System.nanoTime();
+        TrainOptions train = new TrainOptions(dir, options.dataDir(), true, options.device(), null, line -> { });
+        try (PipelineResult r = Pipeline.builder().setRecipe(recipe).setOptions(train).optFromStage("kmeans")
+                .optBaseline(options.baseline()).build().run()) {
+            StageResult freeze = r.report().stage("freeze");
+            DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
+            List<ModelShapes.Layer> shapes = ModelShapes.of(r.model().block(),
+                    new int[] {d.channels(), d.height(), d.width()});
+            SweepResult result = new SweepResult(point, freeze.testAccuracy(), (System.nanoTime() - start) / 1e9,
+                    NetworkCost.of(model, shapes, 32, 8));
+            AtomicFiles.writeString(file, GSON.toJson(result));
+            return result;
+        }
     }
 
     private static SweepResult read(Path file) throws LutBoostException {
         try {
             SweepResult r = GSON.fromJson(Files.readString(file), SweepResult.class);
-            if (r == null || r.point() == null || r.cost() == null) {
+            if (r == null || r.cost() == null) {
                 throw new JsonParseException("incomplete");
             }
             return r;

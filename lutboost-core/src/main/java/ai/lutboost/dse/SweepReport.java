@@ -58,12 +58,14 @@ public final class SweepReport {
      *
      * @param title the report's title
      * @param results the sweep
+     * @param mixed the mixed per-layer search's outcome, or null
      * @param model the cost model used
      * @param dir the sweep's directory
      * @return the HTML page
      * @throws LutBoostException if a file cannot be written
      */
-    public static Path write(String title, List<SweepResult> results, CostModel model, Path dir)
+    public static Path write(String title, List<SweepResult> results, MixedSearch.Outcome mixed, CostModel model,
+            Path dir)
             throws LutBoostException {
         List<SweepResult> energyFront = ParetoFront.of(results, AXES.get(0).cost());
         StringBuilder csv = new StringBuilder("point,v,k,metric,tableBits,testAccuracy,bitsPerActivation,lutBytes,"
@@ -108,6 +110,17 @@ public final class SweepReport {
                 e.int8Add(), e.int8Mult(), e.int32Add(), e.fp32Add(), e.fp32Mult(), e.sramRead64(),
                 model.array().centroidUnits(), model.array().outputLanes(), model.array().macUnits(),
                 model.array().bytesPerCycle()));
+        if (mixed != null) {
+            NetworkCost mc = mixed.measured().cost();
+            StringBuilder layers = new StringBuilder();
+            mixed.assignment().forEach((layer, p) -> layers.append(layer).append(": ").append(p.id()).append("; "));
+            html.append(String.format(Locale.ROOT, "<h2>Mixed per-layer configuration</h2><p>%s</p><p>Layers: %s"
+                    + "measured %.2f %% (predicted %.2f %%; measured over predicted drop fitted on the uniform points:"
+                    + " %.2f), energy %.2f uJ (%.3f of the dense int8 network), memory %.1f KB. Recipe: %s</p>",
+                    escape(mixed.verdict()), escape(layers.toString()), 100 * mixed.measured().testAccuracy(),
+                    100 * mixed.predictedAccuracy(), mixed.scale(), mc.lutEnergyPj() / 1e6,
+                    mc.lutEnergyPj() / mc.int8EnergyPj(), mc.lutBytes() / 1024, escape(mixed.recipeFile().toString())));
+        }
         html.append("<h2>All points</h2><p>Shaded rows are on the energy Pareto front.</p><table><tr><th>point</th>"
                 + "<th>test acc. %</th><th>bits/act.</th><th>memory KB</th><th>energy uJ</th><th>energy / int8</th>"
                 + "<th>cycles</th><th>proxy s</th></tr>");

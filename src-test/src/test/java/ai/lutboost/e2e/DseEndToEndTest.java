@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.lutboost.cli.LutBoostCommand;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.recipe.RecipeLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -24,8 +26,9 @@ class DseEndToEndTest {
 
     @TempDir Path dir;
 
-    private String dse(String ks) {
+    private String dse(String ks, String... extra) {
         List<String> args = new ArrayList<>(List.of("dse", "-o", dir.toString(), "--v", "4", "--k", ks));
+        args.addAll(List.of(extra));
         args.addAll(List.of(SMALL));
         StringWriter out = new StringWriter();
         CommandLine cmd = LutBoostCommand.commandLine();
@@ -35,13 +38,17 @@ class DseEndToEndTest {
         return out.toString();
     }
 
+    private static String html(Path dir) throws java.io.IOException {
+        return Files.readString(dir.resolve("report.html"));
+    }
+
     @Test
     void sweepWritesItsReportAndNeverRetrainsAFinishedPoint() throws Exception {
         String first = dse("8,16");
         assertTrue(first.contains("training the baseline"), first);
         assertTrue(first.contains("point 2/2 v4-k16-l2-t8 ..."), first);
 
-        String second = dse("8,16,32");
+        String second = dse("8,16,32", "--mixed");
         assertTrue(second.contains("point 1/3 v4-k8-l2-t8: finished earlier"), second);
         assertTrue(second.contains("point 2/3 v4-k16-l2-t8: finished earlier"), second);
         assertTrue(second.contains("point 3/3 v4-k32-l2-t8 ..."), second);
@@ -49,9 +56,14 @@ class DseEndToEndTest {
 
         List<String> csv = Files.readAllLines(dir.resolve("dse.csv"));
         assertEquals(4, csv.size(), String.join("\n", csv));
-        String html = Files.readString(dir.resolve("report.html"));
+        String html = html(dir);
         assertTrue(html.contains("Chosen configuration") && html.contains("data:image/png;base64,"), "self-contained");
         assertTrue(Files.size(dir.resolve("plots").resolve("pareto-energy.png")) > 1000);
+        assertTrue(second.contains("sensitivity 9/9"), "3 layers x 3 configurations: " + second);
+        assertTrue(second.contains("mixed             the mixed configuration"), second);
+        Recipe mixed = RecipeLoader.load(dir.resolve("mixed.yaml"), List.of());
+        assertEquals(3, mixed.lut().byName().size(), "one configuration per converted layer");
+        assertTrue(html(dir).contains("Mixed per-layer configuration"));
         // More centroids cost more table memory at the same v.
         double k8 = Double.parseDouble(csv.get(1).split(",")[7]);
         double k32 = Double.parseDouble(csv.get(3).split(",")[7]);
