@@ -120,7 +120,7 @@ final class BenchCommand extends BaseCommand {
         if (!skip.contains("kmeans")) {
             kmeans();
         }
-        int threads = VerifyCommand.threads(engineThreads);
+        int threads = BundleOptions.threads(engineThreads);
         if (!skip.contains("engine-layer")) {
             try (NDManager manager = NDManager.newBaseManager()) {
                 for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {

@@ -5,10 +5,9 @@ import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.LabeledImages;
 import ai.lutboost.engine.LutModel;
-import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code lutboost eval --bundle}: test accuracy computed by the Java engine. */
 @Command(
@@ -21,34 +20,21 @@ import picocli.CommandLine.Option;
         })
 final class EvalCommand extends BaseCommand {
 
-    @Option(names = "--bundle", required = true, paramLabel = "PATH", description = "The bundle (directory or .lutb).")
-    Path bundle;
-
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "10000",
-            description = "Test samples (default: ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Engine threads (default: the processors).")
-    Integer threads;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset is (default: search).")
-    Path dataDir;
+    @Mixin BundleOptions bundle;
 
     @Override
     protected int doCall() throws Exception {
-        if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1");
-        }
-        LutModel engine = LutModel.load(bundle);
+        int threads = bundle.checkedThreads();
+        LutModel engine = LutModel.load(bundle.bundle);
         DatasetDescriptor d = Datasets.byName(BundleRunner.datasetName(engine));
-        LabeledImages test = BundleRunner.images(d, dataDir, true);
-        int n = Math.min(samples, test.count());
+        LabeledImages test = BundleRunner.images(d, bundle.dataDir, true);
+        int n = Math.min(bundle.samples, test.count());
         int[][] inputs = new int[n][];
         for (int i = 0; i < n; i++) {
             inputs[i] = engine.quantize(ImageClassificationDataset.normalized(test, d, i));
         }
         long start = System.nanoTime();
-        int[][] logits = engine.predict(inputs, VerifyCommand.threads(threads));
+        int[][] logits = engine.predict(inputs, threads);
         double seconds = (System.nanoTime() - start) / 1e9;
         int correct = 0;
         for (int i = 0; i < n; i++) {

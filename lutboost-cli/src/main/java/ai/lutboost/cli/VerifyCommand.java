@@ -1,8 +1,7 @@
 package ai.lutboost.cli;
 
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code lutboost verify}: integer simulation against the engine, sample by sample. */
 @Command(
@@ -17,32 +16,12 @@ import picocli.CommandLine.Option;
         })
 final class VerifyCommand extends BaseCommand {
 
-    @Option(names = "--bundle", required = true, paramLabel = "PATH", description = "The bundle (directory or .lutb).")
-    Path bundle;
-
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "10000",
-            description = "Test samples to compare (default: ${DEFAULT-VALUE}, the whole Fashion-MNIST test split).")
-    int samples;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Engine threads (default: the processors).")
-    Integer threads;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the dataset is (default: search).")
-    Path dataDir;
+    @Mixin BundleOptions bundle;
 
     @Override
     protected int doCall() throws Exception {
-        if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be at least 1");
-        }
-        BundleRunner.verify(bundle, dataDir, samples, threads(threads), common.quiet, out());
+        int threads = bundle.checkedThreads();
+        BundleRunner.verify(bundle.bundle, bundle.dataDir, bundle.samples, threads, common.quiet, out());
         return ExitCodes.OK;
-    }
-
-    static int threads(Integer requested) {
-        if (requested != null && requested < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
-        }
-        return requested != null ? requested : Runtime.getRuntime().availableProcessors();
     }
 }

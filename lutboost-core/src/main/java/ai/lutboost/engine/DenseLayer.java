@@ -6,11 +6,8 @@ package ai.lutboost.engine;
  * {@code |bias| + D 2^(inBits-1) 2^(weightBits-1) < 2^31}, so the sum never saturates and its
  * order does not matter.
  */
-final class DenseLayer extends EngineOp {
+final class DenseLayer extends RowLayer {
 
-    private final Patches patches;
-    private final int inputLength;
-    private final int units;
     private final int[] weights;
     private final int[] bias;
     private final int[] shift;
@@ -19,10 +16,7 @@ final class DenseLayer extends EngineOp {
 
     DenseLayer(String name, int input, int output, Patches patches, int inputLength, int units, int[] weights,
             int[] bias, int[] shift, int outBits, boolean relu) {
-        super(name, new int[] {input}, output);
-        this.patches = patches;
-        this.inputLength = inputLength;
-        this.units = units;
+        super(name, input, output, patches, inputLength, units);
         this.weights = weights;
         this.bias = bias;
         this.shift = shift;
@@ -31,29 +25,15 @@ final class DenseLayer extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
-        int[] x = tensors[inputs[0]];
-        if (patches == null) {
-            int[] out = new int[units];
-            for (int n = 0; n < units; n++) {
-                out[n] = column(x, n);
-            }
-            tensors[output] = out;
-            return;
+    int rowLength() {
+        return inputLength;
+    }
+
+    @Override
+    void row(int[] row, int[] out, int offset, int stride) {
+        for (int n = 0; n < units; n++) {
+            out[offset + n * stride] = column(row, n);
         }
-        int positions = patches.outHeight * patches.outWidth;
-        int[] out = new int[units * positions];
-        int[] row = new int[inputLength];
-        for (int oh = 0; oh < patches.outHeight; oh++) {
-            for (int ow = 0; ow < patches.outWidth; ow++) {
-                patches.fill(x, oh, ow, row);
-                int p = oh * patches.outWidth + ow;
-                for (int n = 0; n < units; n++) {
-                    out[n * positions + p] = column(row, n);
-                }
-            }
-        }
-        tensors[output] = out;
     }
 
     private int column(int[] row, int n) {

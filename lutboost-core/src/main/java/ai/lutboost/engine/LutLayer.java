@@ -9,18 +9,15 @@ package ai.lutboost.engine;
  * can reach the limits and plain {@code int} adds give the saturating result (FixedPoint's
  * argument).
  */
-final class LutLayer extends EngineOp {
+final class LutLayer extends RowLayer {
 
     static final int L2 = 0;
     static final int L1 = 1;
     static final int CHEBYSHEV = 2;
 
-    private final Patches patches;
-    private final int inputLength;
     private final int codebooks;
     private final int k;
     private final int v;
-    private final int units;
     private final int metric;
     private final int[] centroids;
     private final int[] table;
@@ -31,13 +28,10 @@ final class LutLayer extends EngineOp {
 
     LutLayer(String name, int input, int output, Patches patches, int inputLength, int codebooks, int k, int v,
             int units, int metric, int[] centroids, int[] table, int[] bias, int[] shift, int outBits, boolean relu) {
-        super(name, new int[] {input}, output);
-        this.patches = patches;
-        this.inputLength = inputLength;
+        super(name, input, output, patches, inputLength, units);
         this.codebooks = codebooks;
         this.k = k;
         this.v = v;
-        this.units = units;
         this.metric = metric;
         this.centroids = centroids;
         this.table = table;
@@ -48,43 +42,22 @@ final class LutLayer extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
-        int[] x = tensors[inputs[0]];
-        int[] row = new int[codebooks * v];
-        int[] acc = new int[units];
-        if (patches == null) {
-            System.arraycopy(x, 0, row, 0, inputLength);
-            int[] out = new int[units];
-            lookup(row, acc);
-            for (int n = 0; n < units; n++) {
-                out[n] = finish(acc[n], n);
-            }
-            tensors[output] = out;
-            return;
-        }
-        int positions = patches.outHeight * patches.outWidth;
-        int[] out = new int[units * positions];
-        for (int oh = 0; oh < patches.outHeight; oh++) {
-            for (int ow = 0; ow < patches.outWidth; ow++) {
-                patches.fill(x, oh, ow, row);
-                lookup(row, acc);
-                int p = oh * patches.outWidth + ow;
-                for (int n = 0; n < units; n++) {
-                    out[n * positions + p] = finish(acc[n], n);
-                }
-            }
-        }
-        tensors[output] = out;
+    int rowLength() {
+        return codebooks * v;
     }
 
-    private int finish(int acc, int n) {
-        int y = (int) FixedPoint.rescale(acc, 1, shift[n], outBits);
-        return relu && y < 0 ? 0 : y;
+    @Override
+    void row(int[] row, int[] out, int offset, int stride) {
+        int[] acc = lookup(row);
+        for (int n = 0; n < units; n++) {
+            int y = (int) FixedPoint.rescale(acc[n], 1, shift[n], outBits);
+            out[offset + n * stride] = relu && y < 0 ? 0 : y;
+        }
     }
 
     /** Finds each codebook's nearest centroid (lowest index on ties) and sums the table rows. */
-    private void lookup(int[] row, int[] acc) {
-        System.arraycopy(bias, 0, acc, 0, units);
+    private int[] lookup(int[] row) {
+        int[] acc = bias.clone();
         for (int j = 0; j < codebooks; j++) {
             int offset = j * v;
             int best = 0;
@@ -101,6 +74,7 @@ final class LutLayer extends EngineOp {
                 acc[n] += table[base + n];
             }
         }
+        return acc;
     }
 
     /** Exact: inputs and centroids have at most 16 bits, so each term is below 2^34 and v below 2^20. */
