@@ -1,5 +1,8 @@
 package ai.lutboost.layer;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -108,7 +111,15 @@ public final class BatchNormFolding {
      */
     public static void removeNorms(List<Folded> pairs) {
         for (Folded p : pairs) {
-            ChildBlocks.replace(p.parent(), p.normKey(), Blocks.identityBlock());
+            Block identity = Blocks.identityBlock();
+            // Initialized with the norm's input shapes, so that checkpoints of the model can be
+            // written (DJL saves every block's input shapes) and read back into the same tree.
+            if (p.norm().isInitialized()) {
+                Shape[] shapes = p.norm().describeInput().values().toArray(new Shape[0]);
+                NDManager manager = p.norm().getParameters().get("gamma").getArray().getManager();
+                identity.initialize(manager, DataType.FLOAT32, shapes);
+            }
+            ChildBlocks.replace(p.parent(), p.normKey(), identity);
         }
     }
 }

@@ -61,4 +61,30 @@ class BatchNormFoldingTest {
             assertEquals(0, BatchNormFolding.find(net).size(), "the norm is gone");
         }
     }
+
+    @Test
+    void modelWithRemovedNormsSavesAndLoads() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build();
+            conv.initialize(m, DataType.FLOAT32, new Shape(1, 2, 6, 6));
+            LutConv2d lut = LutConv2d.fromDense(m, conv, "conv", new LayerSpec(3, 8, Metric.L2, 8, false));
+            SequentialBlock net = new SequentialBlock().add(lut).add(BatchNorm.builder().build());
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 2, 6, 6));
+            BatchNormFolding.removeNorms(BatchNormFolding.find(net));
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            net.saveParameters(new java.io.DataOutputStream(bytes));
+
+            LutConv2d other = LutConv2d.fromDense(m, conv, "conv", new LayerSpec(3, 8, Metric.L2, 8, false));
+            SequentialBlock copy = new SequentialBlock().add(other).add(BatchNorm.builder().build());
+            copy.initialize(m, DataType.FLOAT32, new Shape(1, 2, 6, 6));
+            BatchNormFolding.removeNorms(BatchNormFolding.find(copy));
+            copy.loadParameters(m, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            lut.setMode(LutMode.HARD);
+            other.setMode(LutMode.HARD);
+            NDArray x = m.randomNormal(new Shape(2, 2, 6, 6));
+            ParameterStore ps = new ParameterStore(m, false);
+            assertEquals(net.forward(ps, new NDList(x), false).head().sub(copy.forward(ps, new NDList(x), false).head())
+                    .abs().max().getFloat(), 0f);
+        }
+    }
 }
