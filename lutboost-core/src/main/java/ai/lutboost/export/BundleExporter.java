@@ -27,6 +27,12 @@ public final class BundleExporter {
     /** Golden samples written when the caller does not say. */
     public static final int DEFAULT_GOLDEN = 256;
 
+    /**
+     * Images per forward pass: a residual CNN's first LUT convs build {@code [C, rows, K]}
+     * tensors of about 30 MB per image, so 256 at once exhausted 24 GB.
+     */
+    private static final int BATCH = 32;
+
     private BundleExporter() {}
 
     /**
@@ -63,7 +69,7 @@ public final class BundleExporter {
         IntegerModel model;
         try (NDManager scope = manager.newSubManager()) {
             NDArray images = images(scope, dataset, train, 0, Math.min(calibration, train.count()));
-            model = IntegerModelBuilder.build(frozen, shape, images, 256, provenance);
+            model = IntegerModelBuilder.build(frozen, shape, images, BATCH, provenance);
         }
         GoldenVectors golden = golden(model, dataset, test, Math.min(goldenSamples, test.count()), manager);
         TableBundleWriter.write(model, golden, target);
@@ -83,23 +89,28 @@ public final class BundleExporter {
     public static GoldenVectors golden(IntegerModel model, DatasetDescriptor dataset, LabeledImages test, int samples,
             NDManager manager) {
         try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
-            NDArray images = images(scope, dataset, test, 0, samples);
-            NDArray q = sim.quantizeInput(images);
-            double[] in = q.toDoubleArray();
-            double[] out = sim.run(q).get(model.output()).toDoubleArray();
-            int size = in.length / Math.max(samples, 1);
-            int classes = out.length / Math.max(samples, 1);
+            int size = test.imageSize();
             int[][] inputs = new int[samples][size];
-            long[][] logits = new long[samples][classes];
+            long[][] logits = new long[samples][];
             int[] labels = new int[samples];
-            for (int s = 0; s < samples; s++) {
-                for (int i = 0; i < size; i++) {
-                    inputs[s][i] = (int) in[s * size + i];
+            for (int start = 0; start < samples; start += BATCH) {
+                int end = Math.min(samples, start + BATCH);
+                try (NDManager batch = scope.newSubManager()) {
+                    NDArray q = sim.quantizeInput(images(batch, dataset, test, start, end));
+                    double[] in = q.toDoubleArray();
+                    double[] out = sim.run(q).get(model.output()).toDoubleArray();
+                    int classes = out.length / (end - start);
+                    for (int s = start; s < end; s++) {
+                        for (int i = 0; i < size; i++) {
+                            inputs[s][i] = (int) in[(s - start) * size + i];
+                        }
+                        logits[s] = new long[classes];
+                        for (int c = 0; c < classes; c++) {
+                            logits[s][c] = (long) out[(s - start) * classes + c];
+                        }
+                        labels[s] = test.labels()[s];
+                    }
                 }
-                for (int c = 0; c < classes; c++) {
-                    logits[s][c] = (long) out[s * classes + c];
-                }
-                labels[s] = test.labels()[s];
             }
             return new GoldenVectors(inputs, logits, labels);
         }

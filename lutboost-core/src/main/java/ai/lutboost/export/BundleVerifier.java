@@ -76,7 +76,7 @@ public final class BundleVerifier {
         int identical = 0;
         int correct = 0;
         String first = null;
-        int batch = 250;
+        int batch = 100;
         try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
             for (int start = 0; start < total; start += batch) {
                 int end = Math.min(total, start + batch);
