@@ -19,7 +19,8 @@ class LutBoostCommandTest {
     @TempDir Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"run", "train", "convert", "bench", "datasets", "datasets download"})
+    @ValueSource(strings = {"run", "train", "convert", "export", "eval", "verify", "inspect", "dse", "bench", "datasets",
+        "datasets download"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         CliFixture r = CliFixture.run(args);
@@ -135,7 +136,7 @@ class LutBoostCommandTest {
     void unknownShippedRecipeListsTheShippedOnes() {
         CliFixture res = CliFixture.run("run", "no-such-recipe");
         assertEquals(2, res.exitCode());
-        assertTrue(res.err().contains("(fashion-lenet5, fashion-lenet5-lut-chebyshev, fashion-lenet5-lut-l1,"
+        assertTrue(res.err().contains("(dse-lenet5, fashion-lenet5, fashion-lenet5-lut-chebyshev, fashion-lenet5-lut-l1,"
                 + " fashion-lenet5-lut-l2, fashion-resnet, fashion-resnet-lut-chebyshev, fashion-resnet-lut-l1,"
                 + " fashion-resnet-lut-l2, fashion-vit-tiny, quickstart)"), res.err());
     }
