@@ -29,6 +29,10 @@ final class ExportCommand extends BaseCommand {
 
     @Mixin RecipeOptions options;
 
+    @Option(names = "--baseline", paramLabel = "CKPT",
+            description = "The baseline the model was converted from (default: <output>/checkpoints/baseline.ckpt).")
+    Path baseline;
+
     @Option(names = "--bundle", paramLabel = "PATH",
             description = "Where to write (default: <output>/bundle).")
     Path bundle;
@@ -53,8 +57,13 @@ final class ExportCommand extends BaseCommand {
             throw new CheckpointException("no finished freeze stage in " + output + "; run 'lutboost convert -r "
                     + recipe + "' (same --output) first");
         }
-        RecipeRunner.exportFrozen(r, options, common, out(), bundle != null ? bundle : BundleRunner.defaultBundle(output),
-                calibration, golden);
+        Path base = baseline != null ? baseline : output.resolve("checkpoints").resolve("baseline.ckpt");
+        if (!Files.isRegularFile(base)) {
+            throw new CheckpointException("baseline checkpoint " + base + " not found; pass the one the model was"
+                    + " converted from with --baseline");
+        }
+        RecipeRunner.exportFrozen(r, options, common, out(), base,
+                bundle != null ? bundle : BundleRunner.defaultBundle(output), calibration, golden);
         return ExitCodes.OK;
     }
 }

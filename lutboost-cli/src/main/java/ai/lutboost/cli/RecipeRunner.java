@@ -74,11 +74,13 @@ final class RecipeRunner {
     }
 
     /** Loads the finished freeze stage of a run (every stage skipped, its checkpoint restored) and exports it. */
-    static void exportFrozen(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out, Path bundle,
-            int calibration, int golden) throws LutBoostException {
+    static void exportFrozen(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out, Path baseline,
+            Path bundle, int calibration, int golden) throws LutBoostException {
         TrainOptions t = trainOptions(recipe, options, common, out);
         TrainOptions resumed = new TrainOptions(t.outputDir(), t.dataDir(), true, t.device(), null, line -> { });
-        Pipeline pipeline = Pipeline.builder().setRecipe(recipe).setOptions(resumed).build();
+        // From kmeans with --resume: nothing is retrained, the finished freeze stage's checkpoint is restored.
+        Pipeline pipeline = Pipeline.builder().setRecipe(recipe).setOptions(resumed).optFromStage("kmeans")
+                .optBaseline(baseline).build();
         try (PipelineResult result = pipeline.run()) {
             BundleRunner.export(recipe, result.model(), options.dataDir, bundle, calibration, golden, out);
         }
