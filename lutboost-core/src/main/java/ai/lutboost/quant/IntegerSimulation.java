@@ -105,11 +105,11 @@ public final class IntegerSimulation implements AutoCloseable {
             } else if (op instanceof MaxPoolOp m) {
                 y = Pool.maxPool2d(x, shape(m.kernel()), shape(m.stride()), new Shape(0, 0), false);
             } else if (op instanceof GlobalAvgPoolOp a) {
-                y = saturate(roundShift(x.sum(new int[] {2, 3}).mul(a.multiplier()), scalar(a.shift())), out);
+                y = saturate(roundShift(x.sum(new int[] {2, 3}).mul(a.multiplier()), scalar(x, a.shift())), out);
             } else {
                 AddOp a = (AddOp) op;
-                NDArray sum = roundShift(x, scalar(a.leftShift()))
-                        .add(roundShift(values.get(a.right()), scalar(a.rightShift())));
+                NDArray sum = roundShift(x, scalar(x, a.leftShift()))
+                        .add(roundShift(values.get(a.right()), scalar(x, a.rightShift())));
                 y = relu(saturate(sum, out), a.relu());
             }
             values.put(op.output(), y);
@@ -165,12 +165,19 @@ public final class IntegerSimulation implements AutoCloseable {
         for (long s = 0; s < r; s += chunk) {
             NDArray part = rows.get(new NDIndex("{}:{}", s, Math.min(r, s + chunk)));
             long n = part.getShape().get(0);
-            NDArray sub = part.reshape(n, l.codebooks(), l.v()).transpose(1, 0, 2);
-            NDArray index = LutMath.distances(sub, k[0], l.metric()).argMin(2);
-            parts.add(LutMath.gather(k[1], index).sum(new int[] {0}));
+            // Ops whose first operand is a constant attach their results to the constant's
+            // manager, which lives as long as the simulation: a chunk's temporaries go in a scope.
+            try (NDManager scope = part.getManager().newSubManager()) {
+                scope.tempAttachAll(k[0], k[1]);
+                NDArray sub = part.reshape(n, l.codebooks(), l.v()).transpose(1, 0, 2);
+                NDArray index = LutMath.distances(sub, k[0], l.metric()).argMin(2);
+                NDArray sum = LutMath.gather(k[1], index).sum(new int[] {0});
+                sum.attach(part.getManager());
+                parts.add(sum);
+            }
         }
         NDArray acc = NDArrays.concat(new NDList(parts), 0).add(k[2]);
-        NDArray y = relu(saturate(roundShift(acc, columns(l.outputShift(), 0)), out), l.relu());
+        NDArray y = relu(saturate(roundShift(acc, columns(acc, l.outputShift(), 0)), out), l.relu());
         return l.conv() == null ? y : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
     }
 
@@ -178,7 +185,7 @@ public final class IntegerSimulation implements AutoCloseable {
         NDArray[] k = constants.get(d.name());
         if (d.conv() == null) {
             NDArray acc = x.reshape(x.getShape().get(0), d.inputLength()).matMul(k[0].transpose()).add(k[1]);
-            return relu(saturate(roundShift(acc, columns(d.outputShift(), 0)), out), d.relu());
+            return relu(saturate(roundShift(acc, columns(acc, d.outputShift(), 0)), out), d.relu());
         }
         ConvGeometry g = d.conv();
         long cin = d.inputLength() / ((long) g.kernel()[0] * g.kernel()[1]);
@@ -186,11 +193,11 @@ public final class IntegerSimulation implements AutoCloseable {
         NDArray acc = Conv2d.conv2d(x, w, null, shape(g.stride()), shape(g.padding()), shape(g.dilation()), 1)
                 .singletonOrThrow()
                 .add(k[1].reshape(1, d.units(), 1, 1));
-        return relu(saturate(roundShift(acc, columns(d.outputShift(), 2)), out), d.relu());
+        return relu(saturate(roundShift(acc, columns(acc, d.outputShift(), 2)), out), d.relu());
     }
 
     /** Per-column shifts as three factors broadcast along axis 1, with {@code trailing} unit axes after it. */
-    private NDArray[] columns(int[] shift, int trailing) {
+    private static NDArray[] columns(NDArray at, int[] shift, int trailing) {
         double[] up = new double[shift.length];
         double[] down = new double[shift.length];
         double[] half = new double[shift.length];
@@ -203,14 +210,16 @@ public final class IntegerSimulation implements AutoCloseable {
         Arrays.fill(dims, 1);
         dims[0] = shift.length;
         Shape s = new Shape(dims);
-        return new NDArray[] {manager.create(up, s), manager.create(down, s), manager.create(half, s)};
+        NDManager m = at.getManager();
+        return new NDArray[] {m.create(up, s), m.create(down, s), m.create(half, s)};
     }
 
-    private NDArray[] scalar(int shift) {
+    private static NDArray[] scalar(NDArray at, int shift) {
+        NDManager m = at.getManager();
         return new NDArray[] {
-            manager.create(Math.scalb(1.0, Math.max(-shift, 0))),
-            manager.create(Math.scalb(1.0, Math.max(shift, 0))),
-            manager.create(shift > 0 ? Math.scalb(1.0, shift - 1) : 0.0)};
+            m.create(Math.scalb(1.0, Math.max(-shift, 0))),
+            m.create(Math.scalb(1.0, Math.max(shift, 0))),
+            m.create(shift > 0 ? Math.scalb(1.0, shift - 1) : 0.0)};
     }
 
     private static NDArray roundShift(NDArray x, NDArray[] f) {
