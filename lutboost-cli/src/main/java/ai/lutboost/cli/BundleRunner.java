@@ -56,7 +56,7 @@ final class BundleRunner {
         BundleVerifier.Result r;
         try (NDManager manager = NDManager.newBaseManager()) {
             int total = Math.min(limit, test.count());
-            r = BundleVerifier.verify(bundle, d, test, limit, threads, manager, done -> {
+            r = BundleVerifier.verify(engine, bundle, d, test, limit, threads, manager, done -> {
                 if (!quiet && System.console() != null) {
                     System.err.printf(Locale.ROOT, "\rverify %d/%d", done, total);
                 }

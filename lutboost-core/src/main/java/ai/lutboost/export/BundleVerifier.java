@@ -50,7 +50,8 @@ public final class BundleVerifier {
     /**
      * Verifies a bundle.
      *
-     * @param bundle the bundle
+     * @param engine the bundle, loaded (and so checked) by the engine
+     * @param bundle the bundle's path, read again by the simulation's own reader
      * @param dataset the dataset, for normalization
      * @param images the samples (normally the test split)
      * @param limit at most this many samples
@@ -58,11 +59,10 @@ public final class BundleVerifier {
      * @param manager where the simulation's tensors live
      * @param progress called with the samples done, or null
      * @return the outcome
-     * @throws BundleFormatException if the bundle is not valid
+     * @throws BundleFormatException if the simulation's reader finds the bundle invalid
      */
-    public static Result verify(Path bundle, DatasetDescriptor dataset, LabeledImages images, int limit, int threads,
-            NDManager manager, IntConsumer progress) throws BundleFormatException {
-        LutModel engine = LutModel.load(bundle);
+    public static Result verify(LutModel engine, Path bundle, DatasetDescriptor dataset, LabeledImages images, int limit,
+            int threads, NDManager manager, IntConsumer progress) throws BundleFormatException {
         TableBundleReader.Bundle read = TableBundleReader.read(bundle);
         IntegerModel model = read.model();
         int[][] goldenIn = engine.goldenInputs();

@@ -128,8 +128,7 @@ final class FloatGraph {
     private void walkLambda(LambdaBlock lambda, String path, String where) throws QuantizationException {
         int[] in = shapes.get(current);
         switch (lambda.getName()) {
-            case "identity" -> { }
-            case "batchFlatten" -> {
+            case "identity", "batchFlatten" -> {
                 // Tensors are stored flat in channel-major order, so flattening changes no value.
             }
             case "ReLU" -> {

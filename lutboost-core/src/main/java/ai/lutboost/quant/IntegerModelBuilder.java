@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.layer.AbstractLutBlock;
@@ -72,8 +71,8 @@ public final class IntegerModelBuilder {
             tensors.add(new IntegerTensor(n.output, n.outputShape, out));
             int[] inShape = graph.shapes.get(n.inputs.get(0));
             ops.add(switch (n.kind) {
-                case LUT -> lutOp(n, inShape, in, out);
-                case DENSE -> denseOp(n, inShape, in, out);
+                case LUT -> lutOp(n, in, out);
+                case DENSE -> denseOp(n, in, out);
                 case MAXPOOL -> new MaxPoolOp(n.name, n.inputs.get(0), n.output, n.pool, n.pool);
                 case AVGPOOL -> {
                     int[] r = GlobalAvgPoolOp.reciprocal(inShape[1] * inShape[2]);
@@ -115,7 +114,7 @@ public final class IntegerModelBuilder {
         maxAbs.merge(name, m, Math::max);
     }
 
-    private static LutLayerOp lutOp(FloatGraph.Node n, int[] inShape, FixedPointFormat in, FixedPointFormat out)
+    private static LutLayerOp lutOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out)
             throws QuantizationException {
         AbstractLutBlock layer = (AbstractLutBlock) n.block;
         NDArray frozen = layer.getFrozenTable();
@@ -159,7 +158,7 @@ public final class IntegerModelBuilder {
                 bits, centroids, table, bias, shift, n.relu);
     }
 
-    private static DenseLayerOp denseOp(FloatGraph.Node n, int[] inShape, FixedPointFormat in, FixedPointFormat out)
+    private static DenseLayerOp denseOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out)
             throws QuantizationException {
         Parameter wp = n.block.getParameters().get("weight");
         Parameter bp = n.block.getParameters().get("bias");
@@ -176,28 +175,28 @@ public final class IntegerModelBuilder {
                 b[j] = affine[0][j] * b[j] + affine[1][j];
             }
         }
+        // TableQuantizer scales per column of a [rows][N] array: the weights, transposed to [D][N].
+        float[] columns = new float[w.length];
+        for (int j = 0; j < units; j++) {
+            for (int i = 0; i < d; i++) {
+                columns[i * units + j] = w[j * d + i];
+            }
+        }
+        TableQuantizer.QuantizedTable q = TableQuantizer.quantize(columns, units, WEIGHT_BITS);
         int[] weights = new int[w.length];
         int[] bias = new int[units];
         int[] shift = new int[units];
         for (int j = 0; j < units; j++) {
-            double m = 0;
             for (int i = 0; i < d; i++) {
-                m = Math.max(m, Math.abs(w[j * d + i]));
+                weights[j * d + i] = q.values()[i * units + j];
             }
-            FixedPointFormat wf = FixedPointFormat.fitting(WEIGHT_BITS, m);
-            for (int i = 0; i < d; i++) {
-                weights[j * d + i] = (int) wf.quantize(w[j * d + i]);
-            }
-            int acc = in.fractionBits() + wf.fractionBits();
+            int acc = in.fractionBits() + q.formats()[j].fractionBits();
             bias[j] = (int) new FixedPointFormat(ACCUMULATOR_BITS, acc, true).quantize(b[j]);
             shift[j] = acc - out.fractionBits();
             checkAccumulator(n.name, j, bias[j], (long) d << (in.bits() - 1 + WEIGHT_BITS - 1));
         }
         ConvGeometry conv = n.block instanceof Conv2d c ? geometry(c.getKernelShape(), c.getStride(),
                 c.getPadding(), c.getDilation()) : null;
-        if (conv == null && !(n.block instanceof Linear)) {
-            throw new QuantizationException("layer " + n.name + ": not a dense layer");
-        }
         return new DenseLayerOp(n.name, n.inputs.get(0), n.output, conv, d, units, WEIGHT_BITS, weights, bias, shift,
                 n.relu);
     }

@@ -37,6 +37,8 @@ public final class IntegerSimulation implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, IntegerTensor> tensors;
     private final Map<String, NDArray[]> constants = new HashMap<>();
+    /** Per op, the round-shift factors of {@link #roundShift}: per column for layers, scalars for pools and adds. */
+    private final Map<String, NDArray[][]> shifts = new HashMap<>();
 
     /**
      * Prepares a simulation: uploads every op's integers as float64 tensors.
@@ -54,10 +56,23 @@ public final class IntegerSimulation implements AutoCloseable {
                     f64(l.centroids(), new Shape(l.codebooks(), l.k(), l.v())),
                     f64(l.table(), new Shape(l.codebooks(), l.k(), l.units())),
                     f64(l.bias(), new Shape(l.units()))});
+                shifts.put(l.name(), new NDArray[][] {columns(l.outputShift(), 0)});
             } else if (op instanceof DenseLayerOp d) {
-                constants.put(d.name(), new NDArray[] {
-                    f64(d.weights(), new Shape(d.units(), d.inputLength())),
-                    f64(d.bias(), new Shape(d.units()))});
+                NDArray w = f64(d.weights(), new Shape(d.units(), d.inputLength()));
+                if (d.conv() == null) {
+                    constants.put(d.name(), new NDArray[] {w.transpose(), f64(d.bias(), new Shape(d.units()))});
+                    shifts.put(d.name(), new NDArray[][] {columns(d.outputShift(), 0)});
+                } else {
+                    int[] kernel = d.conv().kernel();
+                    long cin = d.inputLength() / ((long) kernel[0] * kernel[1]);
+                    constants.put(d.name(), new NDArray[] {w.reshape(d.units(), cin, kernel[0], kernel[1]),
+                        f64(d.bias(), new Shape(1, d.units(), 1, 1))});
+                    shifts.put(d.name(), new NDArray[][] {columns(d.outputShift(), 2)});
+                }
+            } else if (op instanceof GlobalAvgPoolOp a) {
+                shifts.put(a.name(), new NDArray[][] {scalar(a.shift())});
+            } else if (op instanceof AddOp a) {
+                shifts.put(a.name(), new NDArray[][] {scalar(a.leftShift()), scalar(a.rightShift())});
             }
         }
     }
@@ -105,11 +120,11 @@ public final class IntegerSimulation implements AutoCloseable {
             } else if (op instanceof MaxPoolOp m) {
                 y = Pool.maxPool2d(x, shape(m.kernel()), shape(m.stride()), new Shape(0, 0), false);
             } else if (op instanceof GlobalAvgPoolOp a) {
-                y = saturate(roundShift(x.sum(new int[] {2, 3}).mul(a.multiplier()), scalar(x, a.shift())), out);
+                y = saturate(roundShift(x.sum(new int[] {2, 3}).mul(a.multiplier()), shifts.get(a.name())[0]), out);
             } else {
                 AddOp a = (AddOp) op;
-                NDArray sum = roundShift(x, scalar(x, a.leftShift()))
-                        .add(roundShift(values.get(a.right()), scalar(x, a.rightShift())));
+                NDArray[][] f = shifts.get(a.name());
+                NDArray sum = roundShift(x, f[0]).add(roundShift(values.get(a.right()), f[1]));
                 y = relu(saturate(sum, out), a.relu());
             }
             values.put(op.output(), y);
@@ -177,27 +192,26 @@ public final class IntegerSimulation implements AutoCloseable {
             }
         }
         NDArray acc = NDArrays.concat(new NDList(parts), 0).add(k[2]);
-        NDArray y = relu(saturate(roundShift(acc, columns(acc, l.outputShift(), 0)), out), l.relu());
+        NDArray y = relu(saturate(roundShift(acc, shifts.get(l.name())[0]), out), l.relu());
         return l.conv() == null ? y : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
     }
 
     private NDArray dense(DenseLayerOp d, NDArray x, FixedPointFormat out) {
         NDArray[] k = constants.get(d.name());
+        NDArray acc;
         if (d.conv() == null) {
-            NDArray acc = x.reshape(x.getShape().get(0), d.inputLength()).matMul(k[0].transpose()).add(k[1]);
-            return relu(saturate(roundShift(acc, columns(acc, d.outputShift(), 0)), out), d.relu());
+            acc = x.reshape(x.getShape().get(0), d.inputLength()).matMul(k[0]).add(k[1]);
+        } else {
+            ConvGeometry g = d.conv();
+            acc = Conv2d.conv2d(x, k[0], null, shape(g.stride()), shape(g.padding()), shape(g.dilation()), 1)
+                    .singletonOrThrow()
+                    .add(k[1]);
         }
-        ConvGeometry g = d.conv();
-        long cin = d.inputLength() / ((long) g.kernel()[0] * g.kernel()[1]);
-        NDArray w = k[0].reshape(d.units(), cin, g.kernel()[0], g.kernel()[1]);
-        NDArray acc = Conv2d.conv2d(x, w, null, shape(g.stride()), shape(g.padding()), shape(g.dilation()), 1)
-                .singletonOrThrow()
-                .add(k[1].reshape(1, d.units(), 1, 1));
-        return relu(saturate(roundShift(acc, columns(acc, d.outputShift(), 2)), out), d.relu());
+        return relu(saturate(roundShift(acc, shifts.get(d.name())[0]), out), d.relu());
     }
 
     /** Per-column shifts as three factors broadcast along axis 1, with {@code trailing} unit axes after it. */
-    private static NDArray[] columns(NDArray at, int[] shift, int trailing) {
+    private NDArray[] columns(int[] shift, int trailing) {
         double[] up = new double[shift.length];
         double[] down = new double[shift.length];
         double[] half = new double[shift.length];
@@ -210,16 +224,14 @@ public final class IntegerSimulation implements AutoCloseable {
         Arrays.fill(dims, 1);
         dims[0] = shift.length;
         Shape s = new Shape(dims);
-        NDManager m = at.getManager();
-        return new NDArray[] {m.create(up, s), m.create(down, s), m.create(half, s)};
+        return new NDArray[] {manager.create(up, s), manager.create(down, s), manager.create(half, s)};
     }
 
-    private static NDArray[] scalar(NDArray at, int shift) {
-        NDManager m = at.getManager();
+    private NDArray[] scalar(int shift) {
         return new NDArray[] {
-            m.create(Math.scalb(1.0, Math.max(-shift, 0))),
-            m.create(Math.scalb(1.0, Math.max(shift, 0))),
-            m.create(shift > 0 ? Math.scalb(1.0, shift - 1) : 0.0)};
+            manager.create(Math.scalb(1.0, Math.max(-shift, 0))),
+            manager.create(Math.scalb(1.0, Math.max(shift, 0))),
+            manager.create(shift > 0 ? Math.scalb(1.0, shift - 1) : 0.0)};
     }
 
     private static NDArray roundShift(NDArray x, NDArray[] f) {
