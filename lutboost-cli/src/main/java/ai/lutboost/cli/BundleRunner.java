@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /** What {@code export}, {@code verify}, {@code eval --bundle} and the end of {@code run} share. */
 final class BundleRunner {
@@ -56,11 +57,8 @@ final class BundleRunner {
         BundleVerifier.Result r;
         try (NDManager manager = NDManager.newBaseManager()) {
             int total = Math.min(limit, test.count());
-            r = BundleVerifier.verify(engine, bundle, d, test, limit, threads, manager, done -> {
-                if (!quiet && System.console() != null) {
-                    System.err.printf(Locale.ROOT, "\rverify %d/%d", done, total);
-                }
-            });
+            r = BundleVerifier.verify(engine, bundle, d, test, limit, threads, manager,
+                    quiet ? null : sampleProgress("verify", total, start));
         }
         if (!quiet && System.console() != null) {
             System.err.println();
@@ -76,6 +74,25 @@ final class BundleRunner {
                     + "; " + (r.goldenSamples() - r.goldenIdentical()) + " golden samples differ");
         }
         return r;
+    }
+
+    /**
+     * Progress of a sample loop: a bar redrawn in place on a terminal, and otherwise a line per tenth, so that a
+     * run whose output goes to a log file still shows how far it has come and how fast.
+     */
+    static IntConsumer sampleProgress(String task, int total, long startNanos) {
+        if (System.console() != null) {
+            return done -> System.err.printf(Locale.ROOT, "\r%s %d/%d", task, done, total);
+        }
+        int[] reported = {0};
+        return done -> {
+            int tenth = (int) (10L * done / Math.max(1, total));
+            if (tenth > reported[0]) {
+                reported[0] = tenth;
+                System.err.printf(Locale.ROOT, "%s %d/%d (%.0f s)%n", task, done, total,
+                        (System.nanoTime() - startNanos) / 1e9);
+            }
+        };
     }
 
     @SuppressWarnings("unchecked")

@@ -2,24 +2,29 @@ package ai.lutboost.kmeans;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.lutboost.layer.LutMath;
 import ai.lutboost.layer.Metric;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * k-means++ seeding and Lloyd iterations for all {@code C} codebooks of a layer at once.
  *
- * <p>Distances are one batched NDArray computation per step ({@link LutMath#distances}, a matrix
- * product for L2), so the cost is a few engine calls per iteration whatever {@code C} is. The
- * centre update is the mean for L2 (a batched matrix product of one-hot assignments), and the
- * per-element median (L1) or mid-range (Chebyshev), the minimizers of those metrics' cost, on
- * plain arrays. Sampling and seeding draw from one {@link Random}, so a seed gives the same
- * centroids every time. A cluster left empty is re-seeded with the point farthest from its
- * centre, since ReLU activations hold many identical zero vectors.
+ * <p>The work is plain Java loops over one host copy of the points, codebooks spread over the
+ * common fork-join pool. An NDArray formulation costs a few engine calls per step, and at these
+ * sizes ({@code v <= 8}, {@code K <= 256}) their dispatch and the {@code [C, M, K]} temporaries
+ * cost more than the arithmetic; DESIGN §9 measured NDArray batching at twice the time of plain
+ * loops. The host copy is element-major, {@code [C, v, M]}, so that the distance loops run over
+ * points, long and contiguous, which the JIT vectorizes; {@code v} is too short for that. The fit runs on a sample of {@code maxPointsPerCentroid * K} points per codebook, as
+ * peers do, and then refines on all points for {@code refineIterations} Lloyd steps, which
+ * recovers most of what sampling loses at the price of a few full passes. The centre update is
+ * the mean for L2, the per-element median for L1 and the mid-range for Chebyshev, the minimizers
+ * of those metrics' cost. Sampling and seeding draw from one {@link Random} in a fixed order, so
+ * a seed gives the same centroids whatever the number of threads. A cluster left empty is
+ * re-seeded with the point farthest from its centre, since ReLU activations hold many identical
+ * zero vectors.
  */
 public final class BatchedKMeans {
 
@@ -30,83 +35,21 @@ public final class BatchedKMeans {
      *
      * @param data sub-vectors {@code [C, M, v]}
      * @param config how to cluster
-     * @return the centroids, attached to {@code data}'s manager
+     * @return the centroids, attached to {@code data}'s manager, and their inertia on all points
      */
     public static KMeansResult fit(NDArray data, KMeansConfig config) {
-        NDManager outer = data.getManager();
-        try (NDManager scope = outer.newSubManager()) {
-            scope.tempAttachAll(data);
-            Random random = new Random(config.seed());
-            NDArray points = subsample(scope, data, config, random);
-            int c = (int) points.getShape().get(0);
-            int m = (int) points.getShape().get(1);
-            int v = (int) points.getShape().get(2);
-            float[] host = points.toFloatArray();
-            float[] centres = seed(points, host, c, m, v, config, random);
-            double[] previous = new double[c];
-            Arrays.fill(previous, Double.MAX_VALUE);
-            // The Lloyd update lowers the inertia for L2 and L1, but the mid-range (Chebyshev)
-            // minimizes a cluster's largest distance, not their sum, and can raise it: each
-            // codebook keeps the best centroids it has seen.
-            float[] best = centres.clone();
-            double[] inertia = new double[c];
-            Arrays.fill(inertia, Double.MAX_VALUE);
-            int iterations = 0;
-            int reseeded = 0;
-            for (; iterations < config.maxIterations(); iterations++) {
-                long[] assign;
-                float[] dist;
-                // Each iteration's [C, M, K] temporaries are freed with it: at large K they would
-                // otherwise pile up in the fit's scope (20 iterations of hundreds of MB).
-                try (NDManager step = scope.newSubManager()) {
-                    step.tempAttachAll(points);
-                    NDArray p = step.create(centres, new Shape(c, config.k(), v));
-                    NDArray d = LutMath.distances(points, p, config.metric());
-                    assign = d.argMin(2).toLongArray();
-                    dist = d.min(new int[] {2}).toFloatArray();
-                }
-                boolean converged = true;
-                for (int j = 0; j < c; j++) {
-                    double sum = 0;
-                    for (int i = 0; i < m; i++) {
-                        sum += Math.max(0, dist[j * m + i]);
-                    }
-                    keepIfBetter(j, sum, centres, best, inertia, config.k() * v);
-                    if (previous[j] - sum > config.tolerance() * previous[j]) {
-                        converged = false;
-                    }
-                    previous[j] = sum;
-                }
-                if (converged) {
-                    break;
-                }
-                try (NDManager step = scope.newSubManager()) {
-                    step.tempAttachAll(points);
-                    centres = update(points, host, assign, c, m, v, config);
-                }
-                reseeded += reseedEmpty(host, assign, dist, centres, c, m, v, config.k());
-            }
-            NDArray last = LutMath.distances(points, scope.create(centres, new Shape(c, config.k(), v)), config.metric())
-                    .min(new int[] {2});
-            float[] lastDist = last.toFloatArray();
-            for (int j = 0; j < c; j++) {
-                double sum = 0;
-                for (int i = 0; i < m; i++) {
-                    sum += Math.max(0, lastDist[j * m + i]);
-                }
-                keepIfBetter(j, sum, centres, best, inertia, config.k() * v);
-            }
-            NDArray result = scope.create(best, new Shape(c, config.k(), v)).toType(data.getDataType(), false);
-            result.attach(outer);
-            return new KMeansResult(result, inertia, iterations, reseeded);
-        }
-    }
-
-    private static void keepIfBetter(int j, double sum, float[] centres, float[] best, double[] inertia, int size) {
-        if (sum < inertia[j]) {
-            inertia[j] = sum;
-            System.arraycopy(centres, j * size, best, j * size, size);
-        }
+        Points all = Points.of(data);
+        Random random = new Random(config.seed());
+        int[] chosen = sample(all.m(), config, random);
+        Points sampled = chosen == null ? all : all.select(chosen);
+        float[] centres = seed(sampled, config, random);
+        Lloyd fit = lloyd(sampled, centres, config.maxIterations(), config);
+        Lloyd refined = chosen == null ? null : lloyd(all, fit.best(), config.refineIterations(), config);
+        Lloyd last = refined == null ? fit : refined;
+        NDArray out = data.getManager().create(last.best(), new Shape(all.c(), config.k(), all.v()))
+                .toType(data.getDataType(), false);
+        return new KMeansResult(out, last.inertia(), fit.iterations() + (refined == null ? 0 : refined.iterations()),
+                fit.reseeded() + (refined == null ? 0 : refined.reseeded()));
     }
 
     /**
@@ -118,65 +61,213 @@ public final class BatchedKMeans {
      * @return the total over all codebooks
      */
     public static double inertia(NDArray data, NDArray centroids, Metric metric) {
-        try (NDManager scope = data.getManager().newSubManager()) {
-            scope.tempAttachAll(data, centroids);
-            long m = data.getShape().get(1);
-            double total = 0;
-            // Chunked over points so that [C, M, K] distances stay small on 50,000 points.
-            for (long start = 0; start < m; start += 4096) {
-                NDArray chunk = data.get(":, {}:{}, :", start, Math.min(m, start + 4096));
-                total += LutMath.distances(chunk, centroids, metric).min(new int[] {2})
-                        .maximum(0f).toType(DataType.FLOAT64, false).sum().getDouble();
+        Points points = Points.of(data);
+        float[] centres = hostCopy(centroids);
+        int k = (int) centroids.getShape().get(1);
+        int[] assign = new int[points.c() * points.m()];
+        float[] dist = new float[points.c() * points.m()];
+        assign(points, centres, k, metric, assign, dist);
+        double total = 0;
+        for (float d : dist) {
+            total += d;
+        }
+        return total;
+    }
+
+    /**
+     * Points of every codebook on the host, element-major: element {@code u} of point {@code i} of
+     * codebook {@code j} at {@code (j * v + u) * m + i}.
+     */
+    private record Points(float[] values, int c, int m, int v) {
+
+        static Points of(NDArray data) {
+            int c = (int) data.getShape().get(0);
+            int m = (int) data.getShape().get(1);
+            int v = (int) data.getShape().get(2);
+            float[] rows = hostCopy(data);
+            float[] values = new float[rows.length];
+            for (int j = 0; j < c; j++) {
+                for (int i = 0; i < m; i++) {
+                    for (int u = 0; u < v; u++) {
+                        values[(j * v + u) * m + i] = rows[(j * m + i) * v + u];
+                    }
+                }
             }
-            return total;
+            return new Points(values, c, m, v);
+        }
+
+        Points select(int[] chosen) {
+            int n = chosen.length;
+            float[] picked = new float[c * v * n];
+            for (int row = 0; row < c * v; row++) {
+                for (int a = 0; a < n; a++) {
+                    picked[row * n + a] = values[row * m + chosen[a]];
+                }
+            }
+            return new Points(picked, c, n, v);
+        }
+
+        void copyPoint(int j, int i, float[] centres, int k, int q) {
+            for (int u = 0; u < v; u++) {
+                centres[(j * k + q) * v + u] = values[(j * v + u) * m + i];
+            }
         }
     }
 
-    private static NDArray subsample(NDManager scope, NDArray data, KMeansConfig config, Random random) {
-        long m = data.getShape().get(1);
+    /** Where a Lloyd run ended: the best centroids it saw and their inertia per codebook. */
+    private record Lloyd(float[] best, double[] inertia, int iterations, int reseeded) {}
+
+    private static float[] hostCopy(NDArray array) {
+        if (array.getDataType() == DataType.FLOAT32) {
+            return array.toFloatArray();
+        }
+        try (NDArray copy = array.toType(DataType.FLOAT32, true)) {
+            return copy.toFloatArray();
+        }
+    }
+
+    /**
+     * Runs Lloyd steps, keeping each codebook's best centroids: the Lloyd update lowers the
+     * inertia for L2 and L1, but the mid-range (Chebyshev) minimizes a cluster's largest distance,
+     * not their sum, and can raise it.
+     */
+    private static Lloyd lloyd(Points points, float[] start, int maxIterations, KMeansConfig config) {
+        int c = points.c();
+        int m = points.m();
+        int size = config.k() * points.v();
+        float[] centres = start.clone();
+        float[] best = start.clone();
+        double[] inertia = new double[c];
+        Arrays.fill(inertia, Double.MAX_VALUE);
+        double[] previous = new double[c];
+        Arrays.fill(previous, Double.MAX_VALUE);
+        int[] assign = new int[c * m];
+        float[] dist = new float[c * m];
+        int iterations = 0;
+        int reseeded = 0;
+        while (true) {
+            assign(points, centres, config.k(), config.metric(), assign, dist);
+            boolean converged = true;
+            for (int j = 0; j < c; j++) {
+                double sum = 0;
+                for (int i = 0; i < m; i++) {
+                    sum += dist[j * m + i];
+                }
+                if (sum < inertia[j]) {
+                    inertia[j] = sum;
+                    System.arraycopy(centres, j * size, best, j * size, size);
+                }
+                if (previous[j] - sum > config.tolerance() * previous[j]) {
+                    converged = false;
+                }
+                previous[j] = sum;
+            }
+            if (converged || iterations == maxIterations) {
+                return new Lloyd(best, inertia, iterations, reseeded);
+            }
+            centres = update(points, assign, config);
+            reseeded += reseedEmpty(points, assign, dist, centres, config.k());
+            iterations++;
+        }
+    }
+
+    /** Nearest centroid and its distance for every point; ties go to the lowest index. */
+    private static void assign(Points points, float[] centres, int k, Metric metric, int[] assign, float[] dist) {
+        int m = points.m();
+        int v = points.v();
+        IntStream.range(0, points.c()).parallel().forEach(j -> {
+            float[] d = new float[m];
+            Arrays.fill(dist, j * m, (j + 1) * m, Float.MAX_VALUE);
+            Arrays.fill(assign, j * m, (j + 1) * m, 0);
+            for (int q = 0; q < k; q++) {
+                distances(points, j, centres, (j * k + q) * v, metric, d);
+                for (int i = 0; i < m; i++) {
+                    if (d[i] < dist[j * m + i]) {
+                        dist[j * m + i] = d[i];
+                        assign[j * m + i] = q;
+                    }
+                }
+            }
+        });
+    }
+
+    /** The distance of every point of codebook {@code j} to one centroid, into {@code d}. */
+    private static void distances(Points points, int j, float[] centres, int offset, Metric metric, float[] d) {
+        int m = points.m();
+        int v = points.v();
+        float[] x = points.values();
+        Arrays.fill(d, 0f);
+        for (int u = 0; u < v; u++) {
+            float p = centres[offset + u];
+            int row = (j * v + u) * m;
+            switch (metric) {
+                case L2 -> {
+                    for (int i = 0; i < m; i++) {
+                        float diff = x[row + i] - p;
+                        d[i] += diff * diff;
+                    }
+                }
+                case L1 -> {
+                    for (int i = 0; i < m; i++) {
+                        d[i] += Math.abs(x[row + i] - p);
+                    }
+                }
+                case CHEBYSHEV -> {
+                    for (int i = 0; i < m; i++) {
+                        d[i] = Math.max(d[i], Math.abs(x[row + i] - p));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sorted indices of the points to fit on, the same for every codebook, or null for all. */
+    private static int[] sample(int m, KMeansConfig config, Random random) {
         long cap = (long) config.maxPointsPerCentroid() * config.k();
         if (config.maxPointsPerCentroid() == 0 || m <= cap) {
-            return data.toType(DataType.FLOAT32, true);
+            return null;
         }
         // One index set for every codebook: a codebook's sub-vectors of one sample stay together.
-        long[] order = new long[(int) m];
+        int[] order = new int[m];
         for (int i = 0; i < m; i++) {
             order[i] = i;
         }
-        for (int i = (int) m - 1; i > 0; i--) {
+        for (int i = m - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            long t = order[i];
+            int t = order[i];
             order[i] = order[j];
             order[j] = t;
         }
-        long[] chosen = Arrays.copyOf(order, (int) cap);
+        int[] chosen = Arrays.copyOf(order, (int) cap);
         Arrays.sort(chosen);
-        NDArray index = scope.create(chosen);
-        NDArray picked = data.transpose(1, 0, 2).get(new NDIndex("{}", index)).transpose(1, 0, 2);
-        return picked.toType(DataType.FLOAT32, false);
+        return chosen;
     }
 
-    private static float[] seed(NDArray points, float[] host, int c, int m, int v, KMeansConfig config, Random random) {
+    private static float[] seed(Points points, KMeansConfig config, Random random) {
+        int c = points.c();
+        int m = points.m();
+        int v = points.v();
         int k = config.k();
         float[] centres = new float[c * k * v];
         for (int j = 0; j < c; j++) {
-            int first = random.nextInt(m);
-            System.arraycopy(host, (j * m + first) * v, centres, (j * k) * v, v);
+            points.copyPoint(j, random.nextInt(m), centres, k, 0);
         }
-        NDManager manager = points.getManager();
+        float[] nearest = new float[c * m];
+        Arrays.fill(nearest, Float.MAX_VALUE);
         for (int q = 1; q < k; q++) {
-            float[] d;
-            try (NDManager step = manager.newSubManager()) {
-                step.tempAttachAll(points);
-                NDArray chosen = step.create(Arrays.copyOf(centres, centres.length), new Shape(c, k, v))
-                        .get(":, :{}, :", q);
-                d = LutMath.distances(points, chosen, config.metric()).min(new int[] {2}).toFloatArray();
-            }
+            int newest = q - 1;
+            IntStream.range(0, c).parallel().forEach(j -> {
+                float[] d = new float[m];
+                distances(points, j, centres, (j * k + newest) * v, config.metric(), d);
+                for (int i = 0; i < m; i++) {
+                    nearest[j * m + i] = Math.min(nearest[j * m + i], d[i]);
+                }
+            });
+            double[] weight = new double[m];
             for (int j = 0; j < c; j++) {
                 double total = 0;
-                double[] weight = new double[m];
                 for (int i = 0; i < m; i++) {
-                    double di = Math.max(0, d[j * m + i]);
+                    double di = nearest[j * m + i];
                     // k-means++ samples proportionally to D(x)^2; the L2 metric is already squared.
                     weight[i] = config.metric() == Metric.L2 ? di : di * di;
                     total += weight[i];
@@ -195,61 +286,58 @@ public final class BatchedKMeans {
                         }
                     }
                 }
-                System.arraycopy(host, (j * m + pick) * v, centres, (j * k + q) * v, v);
+                points.copyPoint(j, pick, centres, k, q);
             }
         }
         return centres;
     }
 
-    private static float[] update(
-            NDArray points, float[] host, long[] assign, int c, int m, int v, KMeansConfig config) {
+    private static float[] update(Points points, int[] assign, KMeansConfig config) {
         int k = config.k();
-        float[] centres = new float[c * k * v];
-        int[] counts = new int[c * k];
-        for (int j = 0; j < c; j++) {
+        int m = points.m();
+        int v = points.v();
+        float[] x = points.values();
+        float[] centres = new float[points.c() * k * v];
+        IntStream.range(0, points.c()).parallel().forEach(j -> {
+            int[] counts = new int[k];
             for (int i = 0; i < m; i++) {
-                counts[j * k + (int) assign[j * m + i]]++;
+                counts[assign[j * m + i]]++;
             }
-        }
-        if (config.metric() == Metric.L2) {
-            NDManager manager = points.getManager();
-            NDArray onehot = manager.create(assign, new Shape(c, m)).oneHot(k);
-            float[] sums = onehot.transpose(0, 2, 1).matMul(points).toFloatArray();
-            for (int cell = 0; cell < c * k; cell++) {
+            if (config.metric() == Metric.L2) {
                 for (int u = 0; u < v; u++) {
-                    centres[cell * v + u] = counts[cell] == 0 ? 0 : sums[cell * v + u] / counts[cell];
-                }
-            }
-            return centres;
-        }
-        // Median (L1) or mid-range (Chebyshev) per cluster and element, from the members' values.
-        int[] start = new int[c * k + 1];
-        for (int cell = 0; cell < c * k; cell++) {
-            start[cell + 1] = start[cell] + counts[cell];
-        }
-        int[] fill = Arrays.copyOf(start, c * k);
-        int[] members = new int[c * m];
-        for (int j = 0; j < c; j++) {
-            for (int i = 0; i < m; i++) {
-                members[fill[j * k + (int) assign[j * m + i]]++] = i;
-            }
-        }
-        float[] values = new float[m];
-        for (int j = 0; j < c; j++) {
-            for (int q = 0; q < k; q++) {
-                int cell = j * k + q;
-                int n = counts[cell];
-                if (n == 0) {
-                    continue;
-                }
-                for (int u = 0; u < v; u++) {
-                    for (int a = 0; a < n; a++) {
-                        values[a] = host[(j * m + members[start[cell] + a]) * v + u];
+                    double[] sums = new double[k];
+                    int row = (j * v + u) * m;
+                    for (int i = 0; i < m; i++) {
+                        sums[assign[j * m + i]] += x[row + i];
                     }
-                    centres[cell * v + u] = centre(values, n, config.metric());
+                    for (int q = 0; q < k; q++) {
+                        centres[(j * k + q) * v + u] = counts[q] == 0 ? 0 : (float) (sums[q] / counts[q]);
+                    }
+                }
+                return;
+            }
+            // Median (L1) or mid-range (Chebyshev) per cluster and element, from the members' values.
+            int[] start = new int[k + 1];
+            for (int q = 0; q < k; q++) {
+                start[q + 1] = start[q] + counts[q];
+            }
+            int[] fill = Arrays.copyOf(start, k);
+            int[] members = new int[m];
+            for (int i = 0; i < m; i++) {
+                members[fill[assign[j * m + i]]++] = i;
+            }
+            float[] values = new float[m];
+            for (int q = 0; q < k; q++) {
+                int n = counts[q];
+                for (int u = 0; u < v && n > 0; u++) {
+                    int row = (j * v + u) * m;
+                    for (int a = 0; a < n; a++) {
+                        values[a] = x[row + members[start[q] + a]];
+                    }
+                    centres[(j * k + q) * v + u] = centre(values, n, config.metric());
                 }
             }
-        }
+        });
         return centres;
     }
 
@@ -283,19 +371,20 @@ public final class BatchedKMeans {
         return (float) (sum / n);
     }
 
-    private static int reseedEmpty(
-            float[] host, long[] assign, float[] dist, float[] centres, int c, int m, int v, int k) {
+    private static int reseedEmpty(Points points, int[] assign, float[] dist, float[] centres, int k) {
+        int m = points.m();
         int reseeded = 0;
-        for (int j = 0; j < c; j++) {
+        for (int j = 0; j < points.c(); j++) {
             boolean[] used = new boolean[k];
             for (int i = 0; i < m; i++) {
-                used[(int) assign[j * m + i]] = true;
+                used[assign[j * m + i]] = true;
             }
-            boolean[] taken = new boolean[m];
+            boolean[] taken = null;
             for (int q = 0; q < k; q++) {
                 if (used[q]) {
                     continue;
                 }
+                taken = taken == null ? new boolean[m] : taken;
                 int far = -1;
                 for (int i = 0; i < m; i++) {
                     if (!taken[i] && (far < 0 || dist[j * m + i] > dist[j * m + far])) {
@@ -303,7 +392,7 @@ public final class BatchedKMeans {
                     }
                 }
                 taken[far] = true;
-                System.arraycopy(host, (j * m + far) * v, centres, (j * k + q) * v, v);
+                points.copyPoint(j, far, centres, k, q);
                 reseeded++;
             }
         }

@@ -39,7 +39,7 @@ class BatchedKMeansTest {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(data, new Shape(c, m, 2));
-            KMeansResult result = BatchedKMeans.fit(x, new KMeansConfig(k, metric, 50, 1e-6, 0, 7));
+            KMeansResult result = BatchedKMeans.fit(x, new KMeansConfig(k, metric, 50, 1e-6, 0, 0, 7));
             float[] found = result.centroids().toFloatArray();
             for (int j = 0; j < c; j++) {
                 for (int q = 0; q < k; q++) {
@@ -62,11 +62,11 @@ class BatchedKMeansTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             manager.getEngine().setRandomSeed(1);
             NDArray x = manager.randomNormal(new Shape(4, 3000, 4));
-            KMeansConfig config = new KMeansConfig(16, Metric.L2, 10, 1e-4, 64, 3);
+            KMeansConfig config = new KMeansConfig(16, Metric.L2, 10, 1e-4, 64, 0, 3);
             float[] a = BatchedKMeans.fit(x, config).centroids().toFloatArray();
             float[] b = BatchedKMeans.fit(x, config).centroids().toFloatArray();
             assertArrayEquals(a, b);
-            float[] other = BatchedKMeans.fit(x, new KMeansConfig(16, Metric.L2, 10, 1e-4, 64, 4)).centroids().toFloatArray();
+            float[] other = BatchedKMeans.fit(x, new KMeansConfig(16, Metric.L2, 10, 1e-4, 64, 0, 4)).centroids().toFloatArray();
             assertTrue(!Arrays.equals(a, other), "another seed samples other points");
         }
     }
@@ -83,7 +83,7 @@ class BatchedKMeansTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(values, new Shape(1, 10, 1));
             for (Metric metric : new Metric[] {Metric.L2, Metric.L1}) {
-                float[] c = BatchedKMeans.fit(x, new KMeansConfig(2, metric, 20, 0, 0, 1)).centroids().toFloatArray();
+                float[] c = BatchedKMeans.fit(x, new KMeansConfig(2, metric, 20, 0, 0, 0, 1)).centroids().toFloatArray();
                 Arrays.sort(c);
                 assertArrayEquals(expected[metric.ordinal()], c, 1e-4f, metric.name());
             }
@@ -100,7 +100,7 @@ class BatchedKMeansTest {
         values[4] = 3;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(values, new Shape(1, 100, 2));
-            KMeansResult result = BatchedKMeans.fit(x, new KMeansConfig(6, Metric.L2, 5, 0, 0, 1));
+            KMeansResult result = BatchedKMeans.fit(x, new KMeansConfig(6, Metric.L2, 5, 0, 0, 0, 1));
             assertTrue(result.reseeded() > 0, "reseeded " + result.reseeded());
             assertEquals(0, result.inertia()[0], 1e-6, "every distinct point has a centroid");
         }
@@ -124,8 +124,8 @@ class BatchedKMeansTest {
                 x[i] = g < 0 ? 0f : (float) (g * g * g);
             }
             NDArray data = m.create(x, new Shape(c, n, v));
-            KMeansResult seeded = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 0, 1e-4, 0, 5));
-            KMeansResult fitted = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 20, 1e-4, 0, 5));
+            KMeansResult seeded = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 0, 1e-4, 0, 0, 5));
+            KMeansResult fitted = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 20, 1e-4, 0, 0, 5));
             for (int j = 0; j < c; j++) {
                 assertTrue(fitted.inertia()[j] <= seeded.inertia()[j],
                         metric + " codebook " + j + ": " + fitted.inertia()[j] + " > seeding " + seeded.inertia()[j]);
@@ -133,6 +133,53 @@ class BatchedKMeansTest {
             double total = Arrays.stream(fitted.inertia()).sum();
             assertEquals(BatchedKMeans.inertia(data, fitted.centroids(), metric), total, 1e-3 * total,
                     "the reported inertia is that of the returned centroids");
+        }
+    }
+
+    /**
+     * A fit on a sample, refined on all points: the reported inertia is that of all points, and
+     * the refinement lowers it below what the sample's centroids give.
+     */
+    @Test
+    void refinementOnAllPointsLowersTheirInertia() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Random r = new Random(11);
+            int c = 4;
+            int n = 6000;
+            int v = 4;
+            float[] x = new float[c * n * v];
+            for (int i = 0; i < x.length; i++) {
+                double g = r.nextGaussian();
+                x[i] = g < 0 ? 0f : (float) (g * g);
+            }
+            NDArray data = m.create(x, new Shape(c, n, v));
+            KMeansResult sampleOnly = BatchedKMeans.fit(data, new KMeansConfig(16, Metric.L2, 20, 1e-4, 16, 0, 3));
+            KMeansResult refined = BatchedKMeans.fit(data, new KMeansConfig(16, Metric.L2, 20, 1e-4, 16, 3, 3));
+            double before = BatchedKMeans.inertia(data, sampleOnly.centroids(), Metric.L2);
+            double after = BatchedKMeans.inertia(data, refined.centroids(), Metric.L2);
+            assertEquals(after, Arrays.stream(refined.inertia()).sum(), 1e-4 * after);
+            assertTrue(after < 0.999 * before, "refined " + after + ", sample only " + before);
+            assertTrue(refined.iterations() > sampleOnly.iterations());
+        }
+    }
+
+    @Test
+    void aTransposedViewClustersLikeItsCopy() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray rows = m.randomUniform(0, 1, new Shape(500, 3, 2));
+            NDArray view = rows.transpose(1, 0, 2);
+            NDArray copy = m.create(view.toFloatArray(), new Shape(3, 500, 2));
+            float[] expected = new float[3 * 500 * 2];
+            float[] source = rows.toFloatArray();
+            for (int i = 0; i < 500; i++) {
+                for (int j = 0; j < 3; j++) {
+                    System.arraycopy(source, (i * 3 + j) * 2, expected, (j * 500 + i) * 2, 2);
+                }
+            }
+            assertArrayEquals(expected, copy.toFloatArray(), "a view reads in its shape's order");
+            KMeansConfig config = new KMeansConfig(8, Metric.L1, 10, 1e-4, 0, 0, 1);
+            assertArrayEquals(BatchedKMeans.fit(copy, config).centroids().toFloatArray(),
+                    BatchedKMeans.fit(view, config).centroids().toFloatArray());
         }
     }
 }
