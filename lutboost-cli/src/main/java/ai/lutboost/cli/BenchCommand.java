@@ -43,37 +43,35 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         header = "Measure LUT layers against DJL's dense layers, and k-means against commons-math3.",
-        description = {
-            "Training steps (forward, backward, SGD update) of LutLinear vs Linear at D=N=512,",
-            "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), interleaved",
-            "in one process; resident memory over many LutLinear steps; batched k-means vs",
-            "commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained",
-            "quickstart baseline: run './lutboost run' first, or pass --baseline)."
-        })
+        description = "Training steps (forward, backward, SGD update) of LutLinear vs Linear at D=N=512, "
+                + "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), interleaved "
+                + "in one process; resident memory over many LutLinear steps; batched k-means vs "
+                + "commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained "
+                + "quickstart baseline: run './lutboost run' first, or pass --baseline).")
 final class BenchCommand extends BaseCommand {
 
-    @Option(names = "--steps", defaultValue = "200", description = "Measured steps per layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "200", description = "Measured steps per layer (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "20", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--memory-steps", defaultValue = "1000", description = "LutLinear steps for the memory check (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "1000", description = "LutLinear steps for the memory check (default: ${DEFAULT-VALUE}).")
     int memorySteps;
 
-    @Option(names = "--linear-v", defaultValue = "4", description = "v of the LutLinear (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--linear-v", paramLabel = "V", defaultValue = "4", description = "v of the LutLinear (default: ${DEFAULT-VALUE}).")
     int linearV;
 
-    @Option(names = "--linear-k", defaultValue = "16", description = "K of the LutLinear (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--linear-k", paramLabel = "K", defaultValue = "16", description = "K of the LutLinear (default: ${DEFAULT-VALUE}).")
     int linearK;
 
-    @Option(names = "--conv-v", defaultValue = "5", description = "v of the LutConv2d; must divide 150 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conv-v", paramLabel = "V", defaultValue = "5", description = "v of the LutConv2d; must divide 150 (default: ${DEFAULT-VALUE}).")
     int convV;
 
-    @Option(names = "--conv-k", defaultValue = "16", description = "K of the LutConv2d (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conv-k", paramLabel = "K", defaultValue = "16", description = "K of the LutConv2d (default: ${DEFAULT-VALUE}).")
     int convK;
 
-    @Option(names = "--kmeans-samples", defaultValue = "50000", description = "Training images whose activations k-means clusters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kmeans-samples", paramLabel = "N", defaultValue = "50000", description = "Training images whose activations k-means clusters (default: ${DEFAULT-VALUE}).")
     int kmeansSamples;
 
     @Option(names = "--baseline", paramLabel = "CKPT", defaultValue = "runs/quickstart/checkpoints/baseline.ckpt",

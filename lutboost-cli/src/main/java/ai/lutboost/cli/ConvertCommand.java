@@ -9,12 +9,10 @@ import picocli.CommandLine.Option;
         name = "convert",
         mixinStandardHelpOptions = true,
         header = "Convert a trained baseline into a LUT model (stages kmeans to freeze).",
-        description = {
-            "Reads the baseline checkpoint (from 'lutboost train' with the same --output, or",
-            "--baseline), swaps the recipe's layers for LUT layers, and runs k-means, calibrate,",
-            "finetune and freeze, checkpointing after every stage and epoch. --resume continues an",
-            "interrupted conversion; --from-stage and --until-stage select stages."
-        })
+        description = "Reads the baseline checkpoint (from 'lutboost train' with the same --output, or "
+                + "--baseline), swaps the recipe's layers for LUT layers, and runs k-means, calibrate, "
+                + "finetune and freeze, checkpointing after every stage and epoch. --resume continues an "
+                + "interrupted conversion; --from-stage and --until-stage select stages.")
 final class ConvertCommand extends BaseCommand {
 
     @Option(names = {"-r", "--recipe"}, required = true, paramLabel = "RECIPE",

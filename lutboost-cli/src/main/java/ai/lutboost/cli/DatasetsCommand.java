@@ -21,10 +21,8 @@ import picocli.CommandLine.Parameters;
         name = "datasets",
         mixinStandardHelpOptions = true,
         header = "List known datasets, where each was found, and whether it checks out.",
-        description = {
-            "Looks in --data-dir, LUTBOOST_DATA, /usr/share/datasets/<name> and ~/.lutboost/datasets/<name>,",
-            "and checks every file found against its SHA-256 and its format."
-        },
+        description = "Looks in --data-dir, LUTBOOST_DATA, /usr/share/datasets/<name> and ~/.lutboost/datasets/<name>, "
+                + "and checks every file found against its SHA-256 and its format.",
         subcommands = {DatasetsCommand.Download.class})
 final class DatasetsCommand extends BaseCommand {
 

@@ -28,13 +28,11 @@ import picocli.CommandLine.Option;
         name = "dse",
         mixinStandardHelpOptions = true,
         header = "Sweep LUT configurations: accuracy of short proxies against estimated costs.",
-        description = {
-            "Converts one trained baseline once per grid point (every LUT layer gets the point's",
-            "v, K, metric and table width; the recipe's stages are the proxy), estimates each",
-            "point's memory, energy and cycles with the cost model of docs/cost-model.md, and",
-            "writes dse.csv, dse.json, Pareto-front plots and report.html. A finished point is",
-            "never trained again: rerun the same command to resume an interrupted sweep."
-        })
+        description = "Converts one trained baseline once per grid point (every LUT layer gets the point's "
+                + "v, K, metric and table width; the recipe's stages are the proxy), estimates each "
+                + "point's memory, energy and cycles with the cost model of docs/cost-model.md, and "
+                + "writes dse.csv, dse.json, Pareto-front plots and report.html. A finished point is "
+                + "never trained again: rerun the same command to resume an interrupted sweep.")
 final class DseCommand extends BaseCommand {
 
     @Option(names = {"-r", "--recipe"}, defaultValue = "dse-lenet5", paramLabel = "RECIPE",

@@ -14,10 +14,8 @@ import picocli.CommandLine.Mixin;
         name = "eval",
         mixinStandardHelpOptions = true,
         header = "Measure a bundle's test accuracy with the Java engine.",
-        description = {
-            "Loads the bundle (checking every file), quantizes the test images as the datapath",
-            "does, and classifies them on several threads. Prints accuracy and samples per second."
-        })
+        description = "Loads the bundle (checking every file), quantizes the test images as the datapath "
+                + "does, and classifies them on several threads. Prints accuracy and samples per second.")
 final class EvalCommand extends BaseCommand {
 
     @Mixin BundleOptions bundle;

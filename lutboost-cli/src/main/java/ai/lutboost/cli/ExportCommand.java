@@ -14,13 +14,11 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         header = "Export a frozen LUT model as a table bundle for hardware and the Java engine.",
-        description = {
-            "Loads the freeze stage's checkpoint from the run directory, calibrates activation",
-            "formats on training images, and writes the bundle: manifest, integer tables,",
-            "centroids, biases, dense int layers, hw/*.mem images and golden vectors, each with",
-            "its SHA-256. A path ending in .lutb gives one zip file, any other a directory.",
-            "Writing is atomic, and the same checkpoint always gives the same bytes."
-        })
+        description = "Loads the freeze stage's checkpoint from the run directory, calibrates activation "
+                + "formats on training images, and writes the bundle: manifest, integer tables, "
+                + "centroids, biases, dense int layers, hw/*.mem images and golden vectors, each with "
+                + "its SHA-256. A path ending in .lutb gives one zip file, any other a directory. "
+                + "Writing is atomic, and the same checkpoint always gives the same bytes.")
 final class ExportCommand extends BaseCommand {
 
     @Option(names = {"-r", "--recipe"}, required = true, paramLabel = "RECIPE",

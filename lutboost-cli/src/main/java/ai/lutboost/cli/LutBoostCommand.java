@@ -9,10 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LutBoostCommand.Version.class,
         header = "Turn trained neural networks into lookup-table models.",
-        description = {
-            "Trains baselines from recipes and converts them into LUT models in stages.",
-            "Exit codes: 0 ok, 1 failure, 2 bad input."
-        },
+        description = "Trains baselines from recipes and converts them into LUT models in stages. "
+                + "Exit codes: 0 ok, 1 failure, 2 bad input.",
         subcommands = {
             RunCommand.class,
             TrainCommand.class,

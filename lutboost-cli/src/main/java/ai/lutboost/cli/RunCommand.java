@@ -10,12 +10,10 @@ import picocli.CommandLine.Parameters;
         name = "run",
         mixinStandardHelpOptions = true,
         header = "Run the whole job on a recipe (default: the quickstart recipe).",
-        description = {
-            "Runs every stage the recipe defines: baseline training, then (for a recipe with a",
-            "lut section) k-means, calibrate, finetune and freeze, with an atomic checkpoint",
-            "after every stage and epoch; --resume continues an interrupted run and skips",
-            "finished stages. Writes report.json and prints accuracy per stage."
-        })
+        description = "Runs every stage the recipe defines: baseline training, then (for a recipe with a "
+                + "lut section) k-means, calibrate, finetune and freeze, with an atomic checkpoint "
+                + "after every stage and epoch; --resume continues an interrupted run and skips "
+                + "finished stages. Writes report.json and prints accuracy per stage.")
 final class RunCommand extends BaseCommand {
 
     @Parameters(

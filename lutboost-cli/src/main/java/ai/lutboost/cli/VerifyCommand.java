@@ -8,12 +8,10 @@ import picocli.CommandLine.Mixin;
         name = "verify",
         mixinStandardHelpOptions = true,
         header = "Check that the Java engine computes the integer simulation's logits exactly.",
-        description = {
-            "Runs the training-side integer simulation (DJL, float64) and the engine (plain",
-            "Java) on the test split and compares every logit of every sample; on a mismatch",
-            "it names the first tensor and index where the two part. Also checks the bundle's",
-            "golden vectors. Exit code 1 unless everything is identical."
-        })
+        description = "Runs the training-side integer simulation (DJL, float64) and the engine (plain "
+                + "Java) on the test split and compares every logit of every sample; on a mismatch "
+                + "it names the first tensor and index where the two part. Also checks the bundle's "
+                + "golden vectors. Exit code 1 unless everything is identical.")
 final class VerifyCommand extends BaseCommand {
 
     @Mixin BundleOptions bundle;
