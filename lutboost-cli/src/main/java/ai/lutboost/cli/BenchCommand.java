@@ -30,6 +30,7 @@ import ai.lutboost.model.ModelZoo;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.training.CheckpointException;
 import ai.lutboost.training.TrainingCheckpoint;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,6 +114,12 @@ final class BenchCommand extends BaseCommand {
                     new Shape(128, 512), memorySteps);
             out().printf(Locale.ROOT, "memory: LutLinear, %d training steps: RSS %.1f MB after step 1, %.1f MB after step %d, %.1f MB at the end%n",
                     memorySteps, rss[0] / 1024.0, rss[1] / 1024.0, memorySteps / 10, rss[2] / 1024.0);
+            if (!ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch")) {
+                // The JVM touches heap pages for the first time as garbage piles up between
+                // collections, which raises RSS until the heap stops growing: not a native leak.
+                out().println("  (RSS includes Java heap pages touched for the first time; for the native memory alone run with"
+                        + " LUTBOOST_JAVA_OPTS=\"-Xms256m -Xmx256m -XX:+AlwaysPreTouch\")");
+            }
             out().flush();
         }
         if (!skip.contains("kmeans")) {
