@@ -28,6 +28,9 @@ import java.util.stream.IntStream;
  */
 public final class BatchedKMeans {
 
+    /** Points per block of the assignment loop. */
+    private static final int BLOCK = 2048;
+
     private BatchedKMeans() {}
 
     /**
@@ -176,44 +179,54 @@ public final class BatchedKMeans {
         int m = points.m();
         int v = points.v();
         IntStream.range(0, points.c()).parallel().forEach(j -> {
-            float[] d = new float[m];
-            Arrays.fill(dist, j * m, (j + 1) * m, Float.MAX_VALUE);
-            Arrays.fill(assign, j * m, (j + 1) * m, 0);
-            for (int q = 0; q < k; q++) {
-                distances(points, j, centres, (j * k + q) * v, metric, d);
-                for (int i = 0; i < m; i++) {
-                    if (d[i] < dist[j * m + i]) {
-                        dist[j * m + i] = d[i];
-                        assign[j * m + i] = q;
+            float[] d = new float[Math.min(m, BLOCK)];
+            // Blocks of points small enough that their values, distances and running minima stay
+            // in cache while every centroid passes over them.
+            for (int start = 0; start < m; start += BLOCK) {
+                int length = Math.min(BLOCK, m - start);
+                int base = j * m + start;
+                Arrays.fill(dist, base, base + length, Float.MAX_VALUE);
+                Arrays.fill(assign, base, base + length, 0);
+                for (int q = 0; q < k; q++) {
+                    distances(points, j, start, length, centres, (j * k + q) * v, metric, d);
+                    for (int i = 0; i < length; i++) {
+                        if (d[i] < dist[base + i]) {
+                            dist[base + i] = d[i];
+                            assign[base + i] = q;
+                        }
                     }
                 }
             }
         });
     }
 
-    /** The distance of every point of codebook {@code j} to one centroid, into {@code d}. */
-    private static void distances(Points points, int j, float[] centres, int offset, Metric metric, float[] d) {
+    /**
+     * The distances of points {@code [start, start + length)} of codebook {@code j} to one
+     * centroid, into {@code d}.
+     */
+    private static void distances(Points points, int j, int start, int length, float[] centres, int offset,
+            Metric metric, float[] d) {
         int m = points.m();
         int v = points.v();
         float[] x = points.values();
-        Arrays.fill(d, 0f);
+        Arrays.fill(d, 0, length, 0f);
         for (int u = 0; u < v; u++) {
             float p = centres[offset + u];
-            int row = (j * v + u) * m;
+            int row = (j * v + u) * m + start;
             switch (metric) {
                 case L2 -> {
-                    for (int i = 0; i < m; i++) {
+                    for (int i = 0; i < length; i++) {
                         float diff = x[row + i] - p;
                         d[i] += diff * diff;
                     }
                 }
                 case L1 -> {
-                    for (int i = 0; i < m; i++) {
+                    for (int i = 0; i < length; i++) {
                         d[i] += Math.abs(x[row + i] - p);
                     }
                 }
                 case CHEBYSHEV -> {
-                    for (int i = 0; i < m; i++) {
+                    for (int i = 0; i < length; i++) {
                         d[i] = Math.max(d[i], Math.abs(x[row + i] - p));
                     }
                 }
@@ -258,7 +271,7 @@ public final class BatchedKMeans {
             int newest = q - 1;
             IntStream.range(0, c).parallel().forEach(j -> {
                 float[] d = new float[m];
-                distances(points, j, centres, (j * k + newest) * v, config.metric(), d);
+                distances(points, j, 0, m, centres, (j * k + newest) * v, config.metric(), d);
                 for (int i = 0; i < m; i++) {
                     nearest[j * m + i] = Math.min(nearest[j * m + i], d[i]);
                 }
