@@ -114,16 +114,8 @@ class BatchedKMeansTest {
     @EnumSource(Metric.class)
     void neverWorseThanTheSeeding(Metric metric) {
         try (NDManager m = NDManager.newBaseManager()) {
-            Random r = new Random(9);
             int c = 6;
-            int n = 2000;
-            int v = 4;
-            float[] x = new float[c * n * v];
-            for (int i = 0; i < x.length; i++) {
-                double g = r.nextGaussian();
-                x[i] = g < 0 ? 0f : (float) (g * g * g);
-            }
-            NDArray data = m.create(x, new Shape(c, n, v));
+            NDArray data = reluLike(m, new Shape(c, 2000, 4), 9, 3);
             KMeansResult seeded = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 0, 1e-4, 0, 0, 5));
             KMeansResult fitted = BatchedKMeans.fit(data, new KMeansConfig(16, metric, 20, 1e-4, 0, 0, 5));
             for (int j = 0; j < c; j++) {
@@ -143,16 +135,7 @@ class BatchedKMeansTest {
     @Test
     void refinementOnAllPointsLowersTheirInertia() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Random r = new Random(11);
-            int c = 4;
-            int n = 6000;
-            int v = 4;
-            float[] x = new float[c * n * v];
-            for (int i = 0; i < x.length; i++) {
-                double g = r.nextGaussian();
-                x[i] = g < 0 ? 0f : (float) (g * g);
-            }
-            NDArray data = m.create(x, new Shape(c, n, v));
+            NDArray data = reluLike(m, new Shape(4, 6000, 4), 11, 2);
             KMeansResult sampleOnly = BatchedKMeans.fit(data, new KMeansConfig(16, Metric.L2, 20, 1e-4, 16, 0, 3));
             KMeansResult refined = BatchedKMeans.fit(data, new KMeansConfig(16, Metric.L2, 20, 1e-4, 16, 3, 3));
             double before = BatchedKMeans.inertia(data, sampleOnly.centroids(), Metric.L2);
@@ -181,5 +164,16 @@ class BatchedKMeansTest {
             assertArrayEquals(BatchedKMeans.fit(copy, config).centroids().toFloatArray(),
                     BatchedKMeans.fit(view, config).centroids().toFloatArray());
         }
+    }
+
+    /** ReLU-like values: exact zeros for half of them, a Gaussian to the given power for the rest. */
+    private static NDArray reluLike(NDManager m, Shape shape, long seed, int power) {
+        Random r = new Random(seed);
+        float[] x = new float[(int) shape.size()];
+        for (int i = 0; i < x.length; i++) {
+            double g = r.nextGaussian();
+            x[i] = g < 0 ? 0f : (float) Math.pow(g, power);
+        }
+        return m.create(x, shape);
     }
 }
