@@ -12,7 +12,9 @@ import ai.lutboost.engine.LutModel;
 import ai.lutboost.export.BundleExporter;
 import ai.lutboost.export.BundleVerifier;
 import ai.lutboost.recipe.Recipe;
+import ai.lutboost.layer.LutMode;
 import ai.lutboost.stage.ConvertedModel;
+import ai.lutboost.stage.ModeScope;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -74,6 +76,34 @@ final class BundleRunner {
                     + "; " + (r.goldenSamples() - r.goldenIdentical()) + " golden samples differ");
         }
         return r;
+    }
+
+    /**
+     * Prints how often the engine picks the frozen float model's class on the verified samples,
+     * and both accuracies: the bundle's fidelity to the model it came from, which bit-exactness
+     * against the simulation does not show.
+     */
+    static void compareWithFloat(Recipe recipe, ConvertedModel model, Path dataDir, BundleVerifier.Result verified,
+            PrintWriter out) throws LutBoostException {
+        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
+        LabeledImages test = images(d, dataDir, true);
+        int n = verified.samples();
+        int[] floatClasses;
+        // Hard assignment, as the stages measure their test accuracy.
+        try (NDManager manager = NDManager.newBaseManager();
+                ModeScope hard = ModeScope.of(model.layers().values(), LutMode.HARD)) {
+            floatClasses = BundleVerifier.floatClasses(model.block(), d, test, n, manager);
+        }
+        int same = 0;
+        int floatCorrect = 0;
+        for (int i = 0; i < n; i++) {
+            same += floatClasses[i] == verified.engineClasses()[i] ? 1 : 0;
+            floatCorrect += floatClasses[i] == test.labels()[i] ? 1 : 0;
+        }
+        out.printf(Locale.ROOT, "engine vs float   %d/%d same class; float %.2f %%, engine %.2f %% (%+.2f)%n", same, n,
+                100.0 * floatCorrect / n, 100 * verified.engineAccuracy(),
+                100 * verified.engineAccuracy() - 100.0 * floatCorrect / n);
+        out.flush();
     }
 
     /**

@@ -1,7 +1,10 @@
 package ai.lutboost.export;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.LabeledImages;
@@ -33,9 +36,10 @@ public final class BundleVerifier {
      * @param engineCorrect samples the engine classifies correctly
      * @param goldenIdentical golden samples whose engine logits equal the bundle's golden logits
      * @param goldenSamples golden samples in the bundle
+     * @param engineClasses the engine's class for each compared sample
      */
     public record Result(int samples, int identical, String firstMismatch, int engineCorrect, int goldenIdentical,
-            int goldenSamples) {
+            int goldenSamples, int[] engineClasses) {
 
         /**
          * Returns the engine's accuracy.
@@ -75,6 +79,7 @@ public final class BundleVerifier {
         int total = Math.min(limit, images.count());
         int identical = 0;
         int correct = 0;
+        int[] classes = new int[total];
         String first = null;
         int batch = 100;
         try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
@@ -89,25 +94,58 @@ public final class BundleVerifier {
                     inputs[i - start] = engine.quantize(ImageClassificationDataset.normalized(images, dataset, i));
                 }
                 int[][] out = engine.predict(inputs, threads);
-                int classes = out[0].length;
+                int width = out[0].length;
                 for (int i = 0; i < out.length; i++) {
                     boolean same = true;
-                    for (int c = 0; c < classes; c++) {
-                        same &= simLogits[i * classes + c] == out[i][c];
+                    for (int c = 0; c < width; c++) {
+                        same &= simLogits[i * width + c] == out[i][c];
                     }
                     if (same) {
                         identical++;
                     } else if (first == null) {
                         first = locate(sim, engine, model, dataset, images, start + i, scope);
                     }
-                    correct += LutModel.argmax(out[i]) == images.labels()[start + i] ? 1 : 0;
+                    classes[start + i] = LutModel.argmax(out[i]);
+                    correct += classes[start + i] == images.labels()[start + i] ? 1 : 0;
                 }
                 if (progress != null) {
                     progress.accept(end);
                 }
             }
         }
-        return new Result(total, identical, first, correct, goldenIdentical, goldenIn.length);
+        return new Result(total, identical, first, correct, goldenIdentical, goldenIn.length, classes);
+    }
+
+    /**
+     * The float model's classes for the first {@code count} images, to set beside the engine's:
+     * the datapath rounds activations, and a hard centroid assignment can turn that rounding into
+     * another table row and, now and then, another class.
+     *
+     * @param frozen the frozen float model
+     * @param dataset the dataset, for its normalization
+     * @param images the images
+     * @param count how many
+     * @param manager where temporaries live
+     * @return the class of each image
+     */
+    public static int[] floatClasses(Block frozen, DatasetDescriptor dataset, LabeledImages images, int count,
+            NDManager manager) {
+        int[] classes = new int[count];
+        int batch = 100;
+        try (NDManager scope = manager.newSubManager()) {
+            ParameterStore ps = new ParameterStore(scope, false);
+            for (int start = 0; start < count; start += batch) {
+                int end = Math.min(count, start + batch);
+                try (NDManager b = scope.newSubManager()) {
+                    NDArray x = BundleExporter.images(b, dataset, images, start, end);
+                    long[] predicted = frozen.forward(ps, new NDList(x), false).head().argMax(1).toLongArray();
+                    for (int i = start; i < end; i++) {
+                        classes[i] = (int) predicted[i - start];
+                    }
+                }
+            }
+        }
+        return classes;
     }
 
     private static String locate(IntegerSimulation sim, LutModel engine, IntegerModel model, DatasetDescriptor dataset,

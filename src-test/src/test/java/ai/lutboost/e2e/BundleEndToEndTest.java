@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.lutboost.cli.LutBoostCommand;
+import ai.lutboost.pipeline.PipelineReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -71,6 +72,23 @@ class BundleEndToEndTest {
         assertTrue(Files.isRegularFile(run.resolve("bundle").resolve("manifest.json")));
         double engine = percent(runOutput, "engine accuracy");
         assertTrue(engine > 50, "a real model, not chance: " + engine);
+    }
+
+    /**
+     * The run sets the engine beside the frozen float model on the verified samples: the float
+     * accuracy it prints is the freeze stage's test accuracy (same model, same 500 images), and
+     * the comparison is of real classes, far above chance agreement. How close the two are is a
+     * measurement, not asserted here: this test's small model agreed on 419 of 500 (README).
+     */
+    @Test
+    void runComparesTheEngineWithTheFloatModel() throws Exception {
+        Matcher m = Pattern.compile("engine vs float   (\\d+)/500 same class; float ([0-9.]+) %, engine ([0-9.]+) %")
+                .matcher(runOutput);
+        assertTrue(m.find(), runOutput);
+        double freeze = PipelineReport.read(run.resolve(PipelineReport.FILE)).stage("freeze").testAccuracy();
+        assertEquals(100 * freeze, Double.parseDouble(m.group(2)), 0.005, "float accuracy is the freeze stage's");
+        assertEquals(percent(runOutput, "engine accuracy"), Double.parseDouble(m.group(3)), 0.005);
+        assertTrue(Integer.parseInt(m.group(1)) >= 250, "engine and float model agree on " + m.group(1) + "/500");
     }
 
     @Test
