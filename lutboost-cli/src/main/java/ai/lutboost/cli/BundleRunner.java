@@ -11,8 +11,8 @@ import ai.lutboost.engine.BundleFormatException;
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.export.BundleExporter;
 import ai.lutboost.export.BundleVerifier;
-import ai.lutboost.recipe.Recipe;
 import ai.lutboost.layer.LutMode;
+import ai.lutboost.recipe.Recipe;
 import ai.lutboost.stage.ConvertedModel;
 import ai.lutboost.stage.ModeScope;
 import java.io.IOException;
@@ -50,8 +50,14 @@ final class BundleRunner {
         }
     }
 
-    static BundleVerifier.Result verify(Path bundle, Path dataDir, int limit, int threads, boolean quiet,
-            PrintWriter out) throws LutBoostException, BundleFormatException {
+    /**
+     * Verifies a bundle on the test split and prints the outcome; given the frozen float model the
+     * bundle came from, also how often the engine picks that model's class.
+     *
+     * @param frozen the float model, or null to skip the comparison
+     */
+    static BundleVerifier.Result verify(Path bundle, ConvertedModel frozen, Path dataDir, int limit, int threads,
+            boolean quiet, PrintWriter out) throws LutBoostException, BundleFormatException {
         LutModel engine = LutModel.load(bundle);
         DatasetDescriptor d = Datasets.byName(datasetName(engine));
         LabeledImages test = images(d, dataDir, true);
@@ -61,9 +67,6 @@ final class BundleRunner {
             int total = Math.min(limit, test.count());
             r = BundleVerifier.verify(engine, bundle, d, test, limit, threads, manager,
                     quiet ? null : sampleProgress("verify", total, start));
-        }
-        if (!quiet && System.console() != null) {
-            System.err.println();
         }
         out.printf(Locale.ROOT, "verify            %d/%d identical (integer simulation vs engine, every logit)"
                 + " in %.1f s%n", r.identical(), r.samples(), (System.nanoTime() - start) / 1e9);
@@ -75,6 +78,9 @@ final class BundleRunner {
                     + " samples differ" + (r.firstMismatch() == null ? "" : "; first mismatch at " + r.firstMismatch())
                     + "; " + (r.goldenSamples() - r.goldenIdentical()) + " golden samples differ");
         }
+        if (frozen != null) {
+            compareWithFloat(frozen, d, test, r, out);
+        }
         return r;
     }
 
@@ -83,10 +89,8 @@ final class BundleRunner {
      * and both accuracies: the bundle's fidelity to the model it came from, which bit-exactness
      * against the simulation does not show.
      */
-    static void compareWithFloat(Recipe recipe, ConvertedModel model, Path dataDir, BundleVerifier.Result verified,
-            PrintWriter out) throws LutBoostException {
-        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
-        LabeledImages test = images(d, dataDir, true);
+    private static void compareWithFloat(ConvertedModel model, DatasetDescriptor d, LabeledImages test,
+            BundleVerifier.Result verified, PrintWriter out) {
         int n = verified.samples();
         int[] floatClasses;
         // Hard assignment, as the stages measure their test accuracy.
@@ -107,12 +111,13 @@ final class BundleRunner {
     }
 
     /**
-     * Progress of a sample loop: a bar redrawn in place on a terminal, and otherwise a line per tenth, so that a
-     * run whose output goes to a log file still shows how far it has come and how fast.
+     * Progress of a sample loop: a count redrawn in place on a terminal (its line ended when the
+     * loop is done), and otherwise a line per tenth, so that a run whose output goes to a log file
+     * still shows how far it has come and how fast.
      */
     static IntConsumer sampleProgress(String task, int total, long startNanos) {
         if (System.console() != null) {
-            return done -> System.err.printf(Locale.ROOT, "\r%s %d/%d", task, done, total);
+            return done -> System.err.printf(Locale.ROOT, "\r%s %d/%d%s", task, done, total, done >= total ? "\n" : "");
         }
         int[] reported = {0};
         return done -> {

@@ -51,9 +51,6 @@ final class EvalCommand extends BaseCommand {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (progress != null && System.console() != null) {
-            System.err.println();
-        }
         out().printf(Locale.ROOT, "engine accuracy   %.2f %% (%d/%d)%n", 100.0 * correct / n, correct, n);
         out().printf(Locale.ROOT, "engine speed      %.0f samples/s (%.3f s)%n", n / seconds, seconds);
         out().flush();

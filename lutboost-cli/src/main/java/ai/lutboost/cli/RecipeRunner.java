@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.engine.BundleFormatException;
 import ai.lutboost.export.BundleExporter;
-import ai.lutboost.export.BundleVerifier;
 import ai.lutboost.pipeline.Pipeline;
 import ai.lutboost.pipeline.PipelineReport;
 import ai.lutboost.pipeline.PipelineResult;
@@ -63,9 +62,8 @@ final class RecipeRunner {
                 BundleRunner.export(recipe, result.model(), options.dataDir, bundle,
                         BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, out);
                 int limit = recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : Integer.MAX_VALUE;
-                BundleVerifier.Result verified = BundleRunner.verify(bundle, options.dataDir, limit,
+                BundleRunner.verify(bundle, result.model(), options.dataDir, limit,
                         Runtime.getRuntime().availableProcessors(), common.quiet, out);
-                BundleRunner.compareWithFloat(recipe, result.model(), options.dataDir, verified, out);
             }
             return result.report();
         }

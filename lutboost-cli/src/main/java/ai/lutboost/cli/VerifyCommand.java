@@ -19,7 +19,7 @@ final class VerifyCommand extends BaseCommand {
     @Override
     protected int doCall() throws Exception {
         int threads = bundle.checkedThreads();
-        BundleRunner.verify(bundle.bundle, bundle.dataDir, bundle.samples, threads, common.quiet, out());
+        BundleRunner.verify(bundle.bundle, null, bundle.dataDir, bundle.samples, threads, common.quiet, out());
         return ExitCodes.OK;
     }
 }

@@ -41,7 +41,8 @@ public record KMeansComparison(
         int c = (int) data.getShape().get(0);
         int m = (int) data.getShape().get(1);
         int v = (int) data.getShape().get(2);
-        KMeansConfig config = new KMeansConfig(k, Metric.L2, iterations, 1e-4, 256, 3, seed);
+        KMeansConfig config = new KMeansConfig(k, Metric.L2, iterations, 1e-4, 256,
+                KMeansConfig.DEFAULT_REFINE_ITERATIONS, seed);
         long start = System.nanoTime();
         NDArray centroids = BatchedKMeans.fit(data, config).centroids();
         double batchedSeconds = (System.nanoTime() - start) / 1e9;

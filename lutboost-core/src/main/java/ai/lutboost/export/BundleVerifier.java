@@ -25,6 +25,9 @@ import java.util.function.IntConsumer;
  */
 public final class BundleVerifier {
 
+    /** Samples per simulation or float-model pass. */
+    private static final int BATCH = 100;
+
     private BundleVerifier() {}
 
     /**
@@ -81,10 +84,9 @@ public final class BundleVerifier {
         int correct = 0;
         int[] classes = new int[total];
         String first = null;
-        int batch = 100;
         try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
-            for (int start = 0; start < total; start += batch) {
-                int end = Math.min(total, start + batch);
+            for (int start = 0; start < total; start += BATCH) {
+                int end = Math.min(total, start + BATCH);
                 long[] simLogits;
                 try (NDManager b = scope.newSubManager()) {
                     simLogits = sim.logits(BundleExporter.images(b, dataset, images, start, end));
@@ -131,11 +133,10 @@ public final class BundleVerifier {
     public static int[] floatClasses(Block frozen, DatasetDescriptor dataset, LabeledImages images, int count,
             NDManager manager) {
         int[] classes = new int[count];
-        int batch = 100;
         try (NDManager scope = manager.newSubManager()) {
             ParameterStore ps = new ParameterStore(scope, false);
-            for (int start = 0; start < count; start += batch) {
-                int end = Math.min(count, start + batch);
+            for (int start = 0; start < count; start += BATCH) {
+                int end = Math.min(count, start + BATCH);
                 try (NDManager b = scope.newSubManager()) {
                     NDArray x = BundleExporter.images(b, dataset, images, start, end);
                     long[] predicted = frozen.forward(ps, new NDList(x), false).head().argMax(1).toLongArray();

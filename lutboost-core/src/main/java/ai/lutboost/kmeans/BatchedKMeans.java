@@ -46,13 +46,17 @@ public final class BatchedKMeans {
         int[] chosen = sample(all.m(), config, random);
         Points sampled = chosen == null ? all : all.select(chosen);
         float[] centres = seed(sampled, config, random);
-        Lloyd fit = lloyd(sampled, centres, config.maxIterations(), config);
-        Lloyd refined = chosen == null ? null : lloyd(all, fit.best(), config.refineIterations(), config);
-        Lloyd last = refined == null ? fit : refined;
+        Lloyd last = lloyd(sampled, centres, config.maxIterations(), config);
+        int iterations = last.iterations();
+        int reseeded = last.reseeded();
+        if (chosen != null) {
+            last = lloyd(all, last.best(), config.refineIterations(), config);
+            iterations += last.iterations();
+            reseeded += last.reseeded();
+        }
         NDArray out = data.getManager().create(last.best(), new Shape(all.c(), config.k(), all.v()))
                 .toType(data.getDataType(), false);
-        return new KMeansResult(out, last.inertia(), fit.iterations() + (refined == null ? 0 : refined.iterations()),
-                fit.reseeded() + (refined == null ? 0 : refined.reseeded()));
+        return new KMeansResult(out, last.inertia(), iterations, reseeded);
     }
 
     /**

@@ -20,6 +20,9 @@ public record KMeansConfig(
         int k, Metric metric, int maxIterations, double tolerance, int maxPointsPerCentroid, int refineIterations,
         long seed) {
 
+    /** Lloyd iterations on all points after the fit on the sample, unless a caller says otherwise. */
+    public static final int DEFAULT_REFINE_ITERATIONS = 3;
+
     /** Validates the values. */
     public KMeansConfig {
         if (k < 2) {
@@ -40,6 +43,6 @@ public record KMeansConfig(
      * @return the config
      */
     public static KMeansConfig of(int k, Metric metric, long seed) {
-        return new KMeansConfig(k, metric, 20, 1e-4, 256, 3, seed);
+        return new KMeansConfig(k, metric, 20, 1e-4, 256, DEFAULT_REFINE_ITERATIONS, seed);
     }
 }

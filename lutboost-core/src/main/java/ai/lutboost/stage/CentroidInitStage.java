@@ -76,7 +76,8 @@ public final class CentroidInitStage implements Stage {
                 AbstractLutBlock layer = e.getValue();
                 NDArray all = NDArrays.concat(new NDList(rows.get(e.getKey())), 0);
                 KMeansConfig config = new KMeansConfig(layer.getSpec().k(), layer.getSpec().metric(),
-                        s.iterations(), 1e-4, s.pointsPerCentroid(), 3, ctx.recipe().seed() + index++);
+                        s.iterations(), 1e-4, s.pointsPerCentroid(),
+                        KMeansConfig.DEFAULT_REFINE_ITERATIONS, ctx.recipe().seed() + index++);
                 KMeansResult result = BatchedKMeans.fit(layer.subVectors(all), config);
                 layer.getCentroids().getArray().set(result.centroids().toFloatArray());
                 ctx.log(String.format(Locale.ROOT,
