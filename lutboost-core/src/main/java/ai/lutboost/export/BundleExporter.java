@@ -23,7 +23,7 @@ import java.nio.file.Path;
 public final class BundleExporter {
 
     /** Calibration images used when the caller does not say. */
-    public static final int DEFAULT_CALIBRATION = 2048;
+    public static final int DEFAULT_CALIBRATION = IntegerModelBuilder.DEFAULT_CALIBRATION;
     /** Golden samples written when the caller does not say. */
     public static final int DEFAULT_GOLDEN = 256;
 

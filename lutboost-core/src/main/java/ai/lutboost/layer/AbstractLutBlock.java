@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  */
 public abstract class AbstractLutBlock extends AbstractBlock {
 
-    private static final byte VERSION = 2;
+    private static final byte VERSION = 3;
+    /** Version 2 had no input quantization; its checkpoints still load. */
+    private static final byte VERSION_WITHOUT_QUANTIZATION = 2;
 
     protected final String name;
     protected final LayerSpec spec;
@@ -37,6 +39,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     protected int codebooks;
     private NDArray frozenTable;
     private int[] tableFractionBits;
+    private InputQuantization inputQuantization;
     private Consumer<NDArray> inputListener;
     private List<NDArray> reconstructionErrors;
 
@@ -173,7 +176,15 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             if (notify && inputListener != null) {
                 inputListener.accept(input);
             }
-            NDArray out = how == LutMode.DENSE ? dense(input, w, b) : lut(input, w, b, p, t.exp(), frozenTable, how);
+            NDArray out;
+            if (how == LutMode.DENSE) {
+                out = dense(input, w, b);
+            } else if (inputQuantization == null) {
+                out = lut(input, w, b, p, t.exp(), frozenTable, how);
+            } else {
+                out = lut(inputQuantization.round(input, training), w, b, inputQuantization.round(p, training),
+                        t.exp(), frozenTable, how);
+            }
             if (training && reconstructionErrors != null && how != LutMode.DENSE) {
                 NDArray target = dense(input, w, b).stopGradient();
                 NDArray error = out.sub(target).square().sum().div(target.square().sum().add(1e-12f));
@@ -243,6 +254,25 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      */
     public int[] getTableFractionBits() {
         return tableFractionBits == null ? null : tableFractionBits.clone();
+    }
+
+    /**
+     * Rounds the input and the centroids to a fixed-point grid in every mode but
+     * {@link LutMode#DENSE}, as the datapath does (the freeze stage sets it).
+     *
+     * @param quantization the grid, or null to search on raw values
+     */
+    public void setInputQuantization(InputQuantization quantization) {
+        this.inputQuantization = quantization;
+    }
+
+    /**
+     * Returns the grid the input and centroids are rounded to.
+     *
+     * @return the grid, or null if the layer searches on raw values
+     */
+    public InputQuantization getInputQuantization() {
+        return inputQuantization;
     }
 
     /**
@@ -401,13 +431,18 @@ public abstract class AbstractLutBlock extends AbstractBlock {
                 }
             }
         }
+        os.writeBoolean(inputQuantization != null);
+        if (inputQuantization != null) {
+            os.writeInt(inputQuantization.bits());
+            os.writeInt(inputQuantization.fractionBits());
+        }
     }
 
     /** {@inheritDoc} */
     @Override
     public void loadMetadata(byte loadVersion, DataInputStream is)
             throws IOException, MalformedModelException {
-        if (loadVersion != VERSION) {
+        if (loadVersion != VERSION && loadVersion != VERSION_WITHOUT_QUANTIZATION) {
             throw new MalformedModelException(
                     "layer " + name + ": unsupported " + getClass().getSimpleName() + " version "
                             + loadVersion + ", expected " + VERSION);
@@ -424,6 +459,10 @@ public abstract class AbstractLutBlock extends AbstractBlock {
                 }
             }
             weight.freeze(true);
+        }
+        inputQuantization = null;
+        if (loadVersion >= VERSION && is.readBoolean()) {
+            inputQuantization = new InputQuantization(is.readInt(), is.readInt());
         }
     }
 }

@@ -10,9 +10,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
+import ai.lutboost.layer.InputQuantization;
 import ai.lutboost.layer.LutConv2d;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +33,8 @@ public final class IntegerModelBuilder {
     public static final int LOGIT_BITS = 16;
     /** Width of dense-layer weights. */
     public static final int WEIGHT_BITS = 8;
+    /** Calibration images the formats are fitted on when the caller does not say. */
+    public static final int DEFAULT_CALIBRATION = 2048;
     /** Width of accumulators. */
     public static final int ACCUMULATOR_BITS = 32;
 
@@ -52,22 +56,13 @@ public final class IntegerModelBuilder {
             Block root, int[] inputShape, NDArray calibration, int batchSize, IntegerModel.Provenance provenance)
             throws QuantizationException {
         FloatGraph graph = FloatGraph.trace(root, inputShape);
-        Map<String, Double> maxAbs = calibrate(graph, calibration, batchSize);
-        Map<String, FixedPointFormat> formats = new HashMap<>();
+        Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize));
         List<IntegerTensor> tensors = new ArrayList<>();
-        FixedPointFormat inFormat = FixedPointFormat.fitting(ACTIVATION_BITS, maxAbs.get(graph.input));
-        formats.put(graph.input, inFormat);
-        tensors.add(new IntegerTensor(graph.input, inputShape, inFormat));
+        tensors.add(new IntegerTensor(graph.input, inputShape, formats.get(graph.input)));
         List<IntegerOp> ops = new ArrayList<>();
-        String output = graph.output();
         for (FloatGraph.Node n : graph.nodes) {
             FixedPointFormat in = formats.get(n.inputs.get(0));
-            int bits = n.output.equals(output) ? LOGIT_BITS : ACTIVATION_BITS;
-            FixedPointFormat out = switch (n.kind) {
-                case MAXPOOL, AVGPOOL -> in;
-                default -> FixedPointFormat.fitting(bits, maxAbs.get(n.output));
-            };
-            formats.put(n.output, out);
+            FixedPointFormat out = formats.get(n.output);
             tensors.add(new IntegerTensor(n.output, n.outputShape, out));
             int[] inShape = graph.shapes.get(n.inputs.get(0));
             ops.add(switch (n.kind) {
@@ -83,7 +78,75 @@ public final class IntegerModelBuilder {
                         formats.get(n.inputs.get(1)).fractionBits() - out.fractionBits(), n.relu);
             });
         }
-        return new IntegerModel(tensors, ops, graph.input, output, provenance);
+        return new IntegerModel(tensors, ops, graph.input, graph.output(), provenance);
+    }
+
+    /**
+     * Calibrates, as {@link #build} does, the format of each LUT layer's input tensor: the grid
+     * the freeze stage rounds the layer's input and centroids to.
+     *
+     * @param root the frozen model
+     * @param inputShape one sample's shape {@code [C, H, W]}
+     * @param calibration calibration images, {@code [B, C, H, W]} normalized as in training
+     * @param batchSize images per calibration forward pass
+     * @return each LUT layer's input format, in graph order
+     * @throws QuantizationException if a block has no datapath op, or two layers reading one
+     *     tensor record different formats
+     */
+    public static Map<AbstractLutBlock, FixedPointFormat> lutInputFormats(
+            Block root, int[] inputShape, NDArray calibration, int batchSize) throws QuantizationException {
+        FloatGraph graph = FloatGraph.trace(root, inputShape);
+        Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize));
+        Map<AbstractLutBlock, FixedPointFormat> out = new LinkedHashMap<>();
+        for (FloatGraph.Node n : graph.nodes) {
+            if (n.kind == FloatGraph.Kind.LUT) {
+                out.put((AbstractLutBlock) n.block, formats.get(n.inputs.get(0)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One format per tensor: the widest that holds the tensor's calibrated magnitude, except that
+     * pooling keeps its input's format and a tensor read by a LUT layer that records its input
+     * grid takes that grid, so the integer model rounds where the frozen float model rounded
+     * (and pooling passes that grid back to the tensor it pools).
+     */
+    private static Map<String, FixedPointFormat> formats(FloatGraph graph, Map<String, Double> maxAbs)
+            throws QuantizationException {
+        Map<String, FixedPointFormat> pinned = new HashMap<>();
+        for (FloatGraph.Node n : graph.nodes) {
+            InputQuantization q = n.kind == FloatGraph.Kind.LUT
+                    ? ((AbstractLutBlock) n.block).getInputQuantization() : null;
+            if (q != null) {
+                FixedPointFormat f = new FixedPointFormat(q.bits(), q.fractionBits(), true);
+                FixedPointFormat earlier = pinned.putIfAbsent(n.inputs.get(0), f);
+                if (earlier != null && !earlier.equals(f)) {
+                    throw new QuantizationException("layer " + n.name + ": its input grid " + f + " differs from "
+                            + earlier + ", recorded by another layer reading tensor " + n.inputs.get(0)
+                            + "; rerun the freeze stage");
+                }
+            }
+        }
+        for (int i = graph.nodes.size() - 1; i >= 0; i--) {
+            FloatGraph.Node n = graph.nodes.get(i);
+            boolean pool = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.AVGPOOL;
+            if (pool && pinned.containsKey(n.output)) {
+                pinned.putIfAbsent(n.inputs.get(0), pinned.get(n.output));
+            }
+        }
+        Map<String, FixedPointFormat> formats = new HashMap<>();
+        formats.put(graph.input, pinned.getOrDefault(graph.input,
+                FixedPointFormat.fitting(ACTIVATION_BITS, maxAbs.get(graph.input))));
+        String output = graph.output();
+        for (FloatGraph.Node n : graph.nodes) {
+            int bits = n.output.equals(output) ? LOGIT_BITS : ACTIVATION_BITS;
+            formats.put(n.output, switch (n.kind) {
+                case MAXPOOL, AVGPOOL -> formats.get(n.inputs.get(0));
+                default -> pinned.getOrDefault(n.output, FixedPointFormat.fitting(bits, maxAbs.get(n.output)));
+            });
+        }
+        return formats;
     }
 
     /** Runs the float graph on the calibration images and records each tensor's largest magnitude. */

@@ -4,12 +4,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.lutboost.LutBoostException;
+import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
+import ai.lutboost.layer.InputQuantization;
+import ai.lutboost.quant.FixedPointFormat;
+import ai.lutboost.quant.IntegerModelBuilder;
 import ai.lutboost.quant.TableQuantizer;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.training.TrainingLoop;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,9 +26,15 @@ import java.util.Map;
  * the layer is folded into it and the bias, the table is quantized to {@code tableBits} signed
  * integers with a power-of-two scale per output column, and frozen. Training then goes on with
  * the tables fixed: centroids (so assignments adapt), temperatures, biases and the layers that
- * stay dense.
+ * stay dense. Before that training, each LUT layer's input format is calibrated as the export
+ * calibrates it and recorded on the layer: from then on the layer rounds its input and centroids
+ * to that grid (straight-through in training), so assignments adapt to the datapath's rounding and
+ * the stage's accuracy is that of the model the accelerator runs.
  */
 public final class FreezeStage extends AbstractTrainingStage {
+
+    /** As the export calibrates: a residual CNN's first LUT convs need about 1 GB per 32 images. */
+    private static final int CALIBRATION_BATCH = 32;
 
     /** {@inheritDoc} */
     @Override
@@ -45,6 +57,7 @@ public final class FreezeStage extends AbstractTrainingStage {
     @Override
     void prepare(StageContext ctx) throws LutBoostException {
         freeze(ctx.model());
+        quantizeInputs(ctx);
         ctx.log(String.format(Locale.ROOT,
                 "freeze: %d tables quantized and frozen; validation accuracy before training on: %.2f %%",
                 ctx.model().layers().size(), 100 * ctx.accuracy(Split.VALIDATION)));
@@ -83,6 +96,45 @@ public final class FreezeStage extends AbstractTrainingStage {
             layer.getBias().getArray().set(bias);
         }
         model.removeFoldedNorms();
+    }
+
+    /**
+     * Calibrates each LUT layer's input format on the calibration images and makes the layer
+     * round to it.
+     */
+    private static void quantizeInputs(StageContext ctx) throws LutBoostException {
+        ConvertedModel model = ctx.model();
+        long[] dims = ctx.inputShape().getShape();
+        int[] shape = new int[dims.length - 1];
+        for (int i = 1; i < dims.length; i++) {
+            shape[i - 1] = (int) dims[i];
+        }
+        List<float[]> batches = new ArrayList<>();
+        ImageClassificationDataset data = ctx.calibration(IntegerModelBuilder.DEFAULT_CALIBRATION, CALIBRATION_BATCH);
+        NDManager manager = model.model().getNDManager();
+        StageContext.forEachBatch(data, manager, x -> batches.add(x.head().toFloatArray()));
+        int size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        float[] all = new float[batches.stream().mapToInt(b -> b.length).sum()];
+        int at = 0;
+        for (float[] b : batches) {
+            System.arraycopy(b, 0, all, at, b.length);
+            at += b.length;
+        }
+        Map<AbstractLutBlock, FixedPointFormat> formats;
+        try (NDManager scope = manager.newSubManager()) {
+            long[] imageShape = new long[dims.length];
+            imageShape[0] = all.length / size;
+            System.arraycopy(dims, 1, imageShape, 1, dims.length - 1);
+            NDArray images = scope.create(all, new Shape(imageShape));
+            formats = IntegerModelBuilder.lutInputFormats(model.block(), shape, images, CALIBRATION_BATCH);
+        }
+        StringBuilder line = new StringBuilder("freeze: LUT inputs and centroids rounded to");
+        for (Map.Entry<AbstractLutBlock, FixedPointFormat> e : formats.entrySet()) {
+            FixedPointFormat f = e.getValue();
+            e.getKey().setInputQuantization(new InputQuantization(f.bits(), f.fractionBits()));
+            line.append(' ').append(e.getKey().getName()).append(' ').append(f);
+        }
+        ctx.log(line.toString());
     }
 
     @Override

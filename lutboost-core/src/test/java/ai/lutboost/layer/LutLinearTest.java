@@ -262,6 +262,7 @@ class LutLinearTest {
             Random r = new Random(9);
             LutLinear a = layer(m, 8, 3, new LayerSpec(2, 4, Metric.L1, 8, false), centroids(r, 4, 4, 2), ints(r, 3, 8, 3), new float[3]);
             a.freezeTable(a.computeTable().mul(2));
+            a.setInputQuantization(new InputQuantization(6, 2));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             a.saveParameters(new DataOutputStream(bytes));
             LutLinear b = LutLinear.builder().setName("fc").setUnits(3).setSpec(new LayerSpec(2, 4, Metric.L1, 8, false))
@@ -270,8 +271,54 @@ class LutLinearTest {
             b.loadParameters(m, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
             NDArray x = m.randomNormal(new Shape(5, 8));
             ParameterStore ps = new ParameterStore(m, false);
+            assertEquals(new InputQuantization(6, 2), b.getInputQuantization());
             assertArrayEquals(a.forward(ps, new NDList(x), false).head().toFloatArray(),
                     b.forward(ps, new NDList(x), false).head().toFloatArray());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void inputQuantizationSearchesOnTheRoundedInputAndCentroids(Metric metric) {
+        Random r = new Random(20 + metric.ordinal());
+        int d = 12;
+        int n = 4;
+        int f = 2;
+        LayerSpec spec = new LayerSpec(3, 5, metric, 8, false);
+        float[][] x = new float[7][d];
+        float[][] rounded = new float[7][d];
+        for (int i = 0; i < x.length; i++) {
+            for (int u = 0; u < d; u++) {
+                x[i][u] = (float) r.nextGaussian() * 2;
+                rounded[i][u] = (float) Math.scalb(Math.floor(Math.scalb((double) x[i][u], f) + 0.5), -f);
+            }
+        }
+        float[][][] p = centroids(r, 4, 5, 3);
+        for (float[][] codebook : p) {
+            for (float[] c : codebook) {
+                for (int u = 0; u < c.length; u++) {
+                    c[u] += (float) r.nextGaussian() * 0.2f;
+                }
+            }
+        }
+        float[][][] pRounded = new float[4][5][3];
+        for (int j = 0; j < 4; j++) {
+            for (int k = 0; k < 5; k++) {
+                for (int u = 0; u < 3; u++) {
+                    pRounded[j][k][u] = (float) Math.scalb(Math.floor(Math.scalb((double) p[j][k][u], f) + 0.5), -f);
+                }
+            }
+        }
+        float[][] w = ints(r, n, d, 3);
+        float[] b = ints(r, 1, n, 2)[0];
+        try (NDManager m = NDManager.newBaseManager()) {
+            LutLinear lut = layer(m, d, n, spec, p, w, b);
+            lut.setInputQuantization(new InputQuantization(8, f));
+            NDArray input = m.create(flat(x), new Shape(7, d));
+            float[] y = lut.forward(new ParameterStore(m, false), new NDList(input), false).head().toFloatArray();
+            assertArrayEquals(LutOracle.lookup(rounded, pRounded, w, b, metric), y, 1e-4f);
+            assertArrayEquals(flat(p), lut.getCentroids().getArray().toFloatArray(),
+                    "the parameter keeps its float value; only the search rounds it");
         }
     }
 
