@@ -11,6 +11,7 @@ import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.layer.InputQuantization;
 import ai.lutboost.quant.FixedPointFormat;
 import ai.lutboost.quant.IntegerModelBuilder;
+import ai.lutboost.quant.QuantizationException;
 import ai.lutboost.quant.TableQuantizer;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.training.TrainingLoop;
@@ -127,6 +128,11 @@ public final class FreezeStage extends AbstractTrainingStage {
             System.arraycopy(dims, 1, imageShape, 1, dims.length - 1);
             NDArray images = scope.create(all, new Shape(imageShape));
             formats = IntegerModelBuilder.lutInputFormats(model.block(), shape, images, CALIBRATION_BATCH);
+        } catch (QuantizationException e) {
+            // A model with no datapath yet (a transformer) still freezes its tables; it only cannot
+            // be exported, and the export says why.
+            ctx.log("freeze: LUT inputs stay unrounded, the model has no integer datapath: " + e.getMessage());
+            return;
         }
         StringBuilder line = new StringBuilder("freeze: LUT inputs and centroids rounded to");
         for (Map.Entry<AbstractLutBlock, FixedPointFormat> e : formats.entrySet()) {
