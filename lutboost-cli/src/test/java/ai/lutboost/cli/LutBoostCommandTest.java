@@ -138,7 +138,7 @@ class LutBoostCommandTest {
         assertEquals(2, res.exitCode());
         assertTrue(res.err().contains("(dse-lenet5, fashion-lenet5, fashion-lenet5-lut-chebyshev, fashion-lenet5-lut-l1,"
                 + " fashion-lenet5-lut-l2, fashion-resnet, fashion-resnet-lut-chebyshev, fashion-resnet-lut-l1,"
-                + " fashion-resnet-lut-l2, fashion-vit-tiny, quickstart)"), res.err());
+                + " fashion-resnet-lut-l2, fashion-vit-tiny, fashion-vit-tiny-lut, quickstart)"), res.err());
     }
 
     @Test
