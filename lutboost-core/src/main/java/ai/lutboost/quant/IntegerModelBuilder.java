@@ -29,6 +29,12 @@ public final class IntegerModelBuilder {
 
     /** Width of activations between layers (DESIGN §5 default). */
     public static final int ACTIVATION_BITS = 8;
+    /**
+     * Width of the input: a normalized 8-bit pixel needs more than 8 bits to keep its value
+     * (Fashion-MNIST's pixel step is 2^-6.5 on a range of +-2); at 16 bits rounding moves it by
+     * under 2^-14, so the first layer sees what the float model sees.
+     */
+    public static final int INPUT_BITS = 16;
     /** Width of the logits, wider so that close classes stay apart. */
     public static final int LOGIT_BITS = 16;
     /** Width of dense-layer weights. */
@@ -107,6 +113,48 @@ public final class IntegerModelBuilder {
     }
 
     /**
+     * Replaces the weights of every dense layer that no batch norm follows by their int8 values
+     * ({@code q * 2^-f}, per output column, as {@link #build} quantizes them) and freezes them, so
+     * that the float model multiplies by the weights the datapath holds. {@link #build} then
+     * finds the same integers again: a column's largest value is at least {@code 64 * 2^-f}, so
+     * it keeps the fraction {@code f}. A layer a batch norm follows keeps its float weights,
+     * since the datapath folds the norm in before it quantizes.
+     *
+     * @param root the frozen model
+     * @param inputShape one sample's shape {@code [C, H, W]}
+     * @return the names of the layers rounded
+     * @throws QuantizationException if a block has no datapath op
+     */
+    public static List<String> roundDenseWeights(Block root, int[] inputShape) throws QuantizationException {
+        List<String> rounded = new ArrayList<>();
+        for (FloatGraph.Node n : FloatGraph.trace(root, inputShape).nodes) {
+            if (n.kind != FloatGraph.Kind.DENSE || n.norm != null) {
+                continue;
+            }
+            Parameter wp = n.block.getParameters().get("weight");
+            float[] w = wp.getArray().toFloatArray();
+            int units = (int) wp.getArray().getShape().get(0);
+            int d = w.length / units;
+            float[] columns = new float[w.length];
+            for (int j = 0; j < units; j++) {
+                for (int i = 0; i < d; i++) {
+                    columns[i * units + j] = w[j * d + i];
+                }
+            }
+            float[] q = TableQuantizer.quantize(columns, units, WEIGHT_BITS).dequantized();
+            for (int j = 0; j < units; j++) {
+                for (int i = 0; i < d; i++) {
+                    w[j * d + i] = q[i * units + j];
+                }
+            }
+            wp.getArray().set(w);
+            wp.freeze(true);
+            rounded.add(n.name);
+        }
+        return rounded;
+    }
+
+    /**
      * One format per tensor: the widest that holds the tensor's calibrated magnitude, except that
      * pooling keeps its input's format and a tensor read by a LUT layer that records its input
      * grid takes that grid, so the integer model rounds where the frozen float model rounded
@@ -137,7 +185,7 @@ public final class IntegerModelBuilder {
         }
         Map<String, FixedPointFormat> formats = new HashMap<>();
         formats.put(graph.input, pinned.getOrDefault(graph.input,
-                FixedPointFormat.fitting(ACTIVATION_BITS, maxAbs.get(graph.input))));
+                FixedPointFormat.fitting(INPUT_BITS, maxAbs.get(graph.input))));
         String output = graph.output();
         for (FloatGraph.Node n : graph.nodes) {
             int bits = n.output.equals(output) ? LOGIT_BITS : ACTIVATION_BITS;

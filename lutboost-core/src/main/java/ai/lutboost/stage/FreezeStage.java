@@ -29,8 +29,9 @@ import java.util.Map;
  * the tables fixed: centroids (so assignments adapt), temperatures, biases and the layers that
  * stay dense. Before that training, each LUT layer's input format is calibrated as the export
  * calibrates it and recorded on the layer: from then on the layer rounds its input and centroids
- * to that grid (straight-through in training), so assignments adapt to the datapath's rounding and
- * the stage's accuracy is that of the model the accelerator runs.
+ * to that grid (straight-through in training), and dense layers that no batch norm follows take
+ * their int8 weights and keep them, so assignments adapt to the datapath's rounding and the
+ * stage's accuracy is that of the model the accelerator runs.
  */
 public final class FreezeStage extends AbstractTrainingStage {
 
@@ -100,8 +101,8 @@ public final class FreezeStage extends AbstractTrainingStage {
     }
 
     /**
-     * Calibrates each LUT layer's input format on the calibration images and makes the layer
-     * round to it.
+     * Rounds the dense layers' weights to int8, calibrates each LUT layer's input format on the
+     * calibration images, and makes the layer round to it.
      */
     private static void quantizeInputs(StageContext ctx) throws LutBoostException {
         ConvertedModel model = ctx.model();
@@ -122,17 +123,22 @@ public final class FreezeStage extends AbstractTrainingStage {
             at += b.length;
         }
         Map<AbstractLutBlock, FixedPointFormat> formats;
+        List<String> dense;
         try (NDManager scope = manager.newSubManager()) {
             long[] imageShape = new long[dims.length];
             imageShape[0] = all.length / size;
             System.arraycopy(dims, 1, imageShape, 1, dims.length - 1);
             NDArray images = scope.create(all, new Shape(imageShape));
+            dense = IntegerModelBuilder.roundDenseWeights(model.block(), shape);
             formats = IntegerModelBuilder.lutInputFormats(model.block(), shape, images, CALIBRATION_BATCH);
         } catch (QuantizationException e) {
             // A model with no datapath yet (a transformer) still freezes its tables; it only cannot
             // be exported, and the export says why.
             ctx.log("freeze: LUT inputs stay unrounded, the model has no integer datapath: " + e.getMessage());
             return;
+        }
+        if (!dense.isEmpty()) {
+            ctx.log("freeze: dense weights rounded to int8 and frozen: " + String.join(", ", dense));
         }
         StringBuilder line = new StringBuilder("freeze: LUT inputs and centroids rounded to");
         for (Map.Entry<AbstractLutBlock, FixedPointFormat> e : formats.entrySet()) {

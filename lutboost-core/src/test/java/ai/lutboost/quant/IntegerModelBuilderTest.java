@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,6 +158,43 @@ class IntegerModelBuilderTest {
             assertTrue(rounded[0] < raw[0] / 2, "mean relative logit error " + rounded[0] + " rounding, " + raw[0]
                     + " not");
             assertTrue(rounded[1] >= 62, "the integer model predicts the float model's class on " + rounded[1] + "/64");
+        }
+    }
+
+    @Test
+    void denseWeightsRoundedOnceStayAndTheLayerBeforeANormKeepsItsOwn() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Fixture fx = fixture(m);
+            ai.djl.nn.Block conv = fx.frozen().getChildren().get(0).getValue();
+            ai.djl.nn.Block out = fx.frozen().getChildren().get(7).getValue();
+            float[] convBefore = conv.getParameters().get("weight").getArray().toFloatArray();
+            float[] outBefore = out.getParameters().get("weight").getArray().toFloatArray();
+
+            // The frozen block is a plain SequentialBlock, so the layer goes by its type's name.
+            assertEquals(List.of("Linear"), IntegerModelBuilder.roundDenseWeights(fx.frozen(), new int[] {1, 8, 8}),
+                    "only the classifier: the conv is followed by a batch norm, fc is a LUT layer");
+            assertArrayEquals(convBefore, conv.getParameters().get("weight").getArray().toFloatArray());
+            float[] rounded = out.getParameters().get("weight").getArray().toFloatArray();
+            assertTrue(!out.getParameters().get("weight").requiresGradient(), "frozen");
+            int units = 3;
+            int d = rounded.length / units;
+            for (int j = 0; j < units; j++) {
+                double max = 0;
+                for (int i = 0; i < d; i++) {
+                    max = Math.max(max, Math.abs(rounded[j * d + i]));
+                }
+                // The column's step: its largest value is 64..127 steps.
+                int f = FixedPointFormat.fitting(8, max).fractionBits();
+                assertTrue(Math.scalb(max, f) >= 64 && Math.scalb(max, f) <= 127, "column " + j);
+                for (int i = 0; i < d; i++) {
+                    double q = Math.scalb((double) rounded[j * d + i], f);
+                    assertEquals(Math.rint(q), q, "column " + j + " weight " + i + " is on its int8 grid");
+                    assertTrue(Math.abs(q - Math.scalb((double) outBefore[j * d + i], f)) <= 0.5);
+                }
+            }
+            IntegerModelBuilder.roundDenseWeights(fx.frozen(), new int[] {1, 8, 8});
+            assertArrayEquals(rounded, out.getParameters().get("weight").getArray().toFloatArray(),
+                    "rounding again changes nothing, so the export finds the same integers");
         }
     }
 
