@@ -143,7 +143,7 @@ public final class TransformerArithmetic {
         long x = FixedPoint.roundShift(q, f - GELU_FRACTION);
         long t = Math.abs(x);
         if (t >= GELU_B) {
-            return x > 0 ? FixedPoint.saturate(FixedPoint.roundShift(x, GELU_FRACTION - fOut), outBits) : 0;
+            return x > 0 ? FixedPoint.rescale(x, 1, GELU_FRACTION - fOut, outBits) : 0;
         }
         long d = t - GELU_B;
         long erf = Long.signum(x) * (d * d - GELU_C);
@@ -191,7 +191,7 @@ public final class TransformerArithmetic {
         for (int i = 0; i < d; i++) {
             long c = d * q[from + i] - s;
             long n = Math.floorDiv(c << NORM_FRACTION, sigma);
-            out[to + i] = FixedPoint.saturate(FixedPoint.roundShift(n * gamma[i] + beta[i], shift), outBits);
+            out[to + i] = FixedPoint.rescale(n * gamma[i] + beta[i], 1, shift, outBits);
         }
     }
 }

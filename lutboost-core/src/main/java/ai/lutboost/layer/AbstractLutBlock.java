@@ -176,15 +176,9 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             if (notify && inputListener != null) {
                 inputListener.accept(input);
             }
-            NDArray out;
-            if (how == LutMode.DENSE) {
-                out = dense(input, w, b);
-            } else if (inputQuantization == null) {
-                out = lut(input, w, b, p, t.exp(), frozenTable, how);
-            } else {
-                out = lut(inputQuantization.round(input, training), w, b, inputQuantization.round(p, training),
-                        t.exp(), frozenTable, how);
-            }
+            NDArray out = how == LutMode.DENSE
+                    ? dense(input, w, b)
+                    : lut(onGrid(input, training), w, b, onGrid(p, training), t.exp(), frozenTable, how);
             if (training && reconstructionErrors != null && how != LutMode.DENSE) {
                 NDArray target = dense(input, w, b).stopGradient();
                 NDArray error = out.sub(target).square().sum().div(target.square().sum().add(1e-12f));
@@ -194,6 +188,11 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             out.attach(outer);
             return out;
         }
+    }
+
+    /** The values the nearest-centroid search sees: rounded to the input grid when one is set. */
+    private NDArray onGrid(NDArray x, boolean training) {
+        return inputQuantization == null ? x : inputQuantization.round(x, training);
     }
 
     /**

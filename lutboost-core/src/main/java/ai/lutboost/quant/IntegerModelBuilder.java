@@ -135,13 +135,7 @@ public final class IntegerModelBuilder {
             float[] w = wp.getArray().toFloatArray();
             int units = (int) wp.getArray().getShape().get(0);
             int d = w.length / units;
-            float[] columns = new float[w.length];
-            for (int j = 0; j < units; j++) {
-                for (int i = 0; i < d; i++) {
-                    columns[i * units + j] = w[j * d + i];
-                }
-            }
-            float[] q = TableQuantizer.quantize(columns, units, WEIGHT_BITS).dequantized();
+            float[] q = quantizeWeights(w, units).dequantized();
             for (int j = 0; j < units; j++) {
                 for (int i = 0; i < d; i++) {
                     w[j * d + i] = q[i * units + j];
@@ -286,14 +280,7 @@ public final class IntegerModelBuilder {
                 b[j] = affine[0][j] * b[j] + affine[1][j];
             }
         }
-        // TableQuantizer scales per column of a [rows][N] array: the weights, transposed to [D][N].
-        float[] columns = new float[w.length];
-        for (int j = 0; j < units; j++) {
-            for (int i = 0; i < d; i++) {
-                columns[i * units + j] = w[j * d + i];
-            }
-        }
-        TableQuantizer.QuantizedTable q = TableQuantizer.quantize(columns, units, WEIGHT_BITS);
+        TableQuantizer.QuantizedTable q = quantizeWeights(w, units);
         int[] weights = new int[w.length];
         int[] bias = new int[units];
         int[] shift = new int[units];
@@ -310,6 +297,22 @@ public final class IntegerModelBuilder {
                 c.getPadding(), c.getDilation()) : null;
         return new DenseLayerOp(n.name, n.inputs.get(0), n.output, conv, d, units, WEIGHT_BITS, weights, bias, shift,
                 n.relu);
+    }
+
+    /**
+     * Quantizes dense weights {@code [N][D]} to {@link #WEIGHT_BITS} per output column.
+     * TableQuantizer scales per column of a {@code [rows][N]} array, so the weights go in
+     * transposed, and the result is in that {@code [D][N]} layout.
+     */
+    private static TableQuantizer.QuantizedTable quantizeWeights(float[] w, int units) {
+        int d = w.length / units;
+        float[] columns = new float[w.length];
+        for (int j = 0; j < units; j++) {
+            for (int i = 0; i < d; i++) {
+                columns[i * units + j] = w[j * d + i];
+            }
+        }
+        return TableQuantizer.quantize(columns, units, WEIGHT_BITS);
     }
 
     /**

@@ -1,6 +1,8 @@
 package ai.lutboost.stage;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.lutboost.LutBoostException;
@@ -15,7 +17,6 @@ import ai.lutboost.quant.QuantizationException;
 import ai.lutboost.quant.TableQuantizer;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.training.TrainingLoop;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -106,29 +107,19 @@ public final class FreezeStage extends AbstractTrainingStage {
      */
     private static void quantizeInputs(StageContext ctx) throws LutBoostException {
         ConvertedModel model = ctx.model();
-        long[] dims = ctx.inputShape().getShape();
-        int[] shape = new int[dims.length - 1];
-        for (int i = 1; i < dims.length; i++) {
-            shape[i - 1] = (int) dims[i];
-        }
-        List<float[]> batches = new ArrayList<>();
+        int[] shape = Arrays.stream(ctx.inputShape().slice(1).getShape()).mapToInt(Math::toIntExact).toArray();
         ImageClassificationDataset data = ctx.calibration(IntegerModelBuilder.DEFAULT_CALIBRATION, CALIBRATION_BATCH);
-        NDManager manager = model.model().getNDManager();
-        StageContext.forEachBatch(data, manager, x -> batches.add(x.head().toFloatArray()));
-        int size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
-        float[] all = new float[batches.stream().mapToInt(b -> b.length).sum()];
-        int at = 0;
-        for (float[] b : batches) {
-            System.arraycopy(b, 0, all, at, b.length);
-            at += b.length;
-        }
         Map<AbstractLutBlock, FixedPointFormat> formats;
         List<String> dense;
-        try (NDManager scope = manager.newSubManager()) {
-            long[] imageShape = new long[dims.length];
-            imageShape[0] = all.length / size;
-            System.arraycopy(dims, 1, imageShape, 1, dims.length - 1);
-            NDArray images = scope.create(all, new Shape(imageShape));
+        try (NDManager scope = model.model().getNDManager().newSubManager()) {
+            NDList batches = new NDList();
+            // Each batch is closed after the action: its images move to the scope first.
+            StageContext.forEachBatch(data, scope, x -> {
+                NDArray batch = x.head();
+                batch.attach(scope);
+                batches.add(batch);
+            });
+            NDArray images = NDArrays.concat(batches);
             dense = IntegerModelBuilder.roundDenseWeights(model.block(), shape);
             formats = IntegerModelBuilder.lutInputFormats(model.block(), shape, images, CALIBRATION_BATCH);
         } catch (QuantizationException e) {
