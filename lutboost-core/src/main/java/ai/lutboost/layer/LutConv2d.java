@@ -92,11 +92,11 @@ public class LutConv2d extends AbstractLutBlock {
         long kh = kernel.get(0);
         long kw = kernel.get(1);
         long taps = kh * kw;
-        float[] onehot = new float[(int) (cin * taps * taps)];
-        for (int o = 0; o < cin * taps; o++) {
-            onehot[(int) (o * taps + o % taps)] = 1f;
-        }
-        NDArray k = x.getManager().create(onehot, new Shape(cin * taps, 1, kh, kw)).toType(x.getDataType(), false);
+        // Output channel o copies tap o % taps of its input channel. The kernel is built by the
+        // engine, not from a Java array: the convolution's backward pass keeps it (see Scalars).
+        NDArray k = x.getManager().eye((int) taps, (int) taps, 0, x.getDataType())
+                .tile(new long[] {cin, 1})
+                .reshape(cin * taps, 1, kh, kw);
         return Conv2d.conv2d(x, k, null, stride, padding, dilation, (int) cin).singletonOrThrow();
     }
 

@@ -33,7 +33,7 @@ public final class LutMath {
             NDArray xx = x.square().sum(new int[] {2}, true);
             NDArray pp = centroids.square().sum(new int[] {2}).expandDims(1);
             NDArray cross = x.matMul(centroids.transpose(0, 2, 1));
-            return xx.sub(cross.mul(2)).add(pp);
+            return xx.sub(cross.mul(Scalars.of(cross, 2))).add(pp);
         }
         NDArray diff = x.expandDims(2).sub(centroids.expandDims(1)).abs();
         return metric == Metric.L1 ? diff.sum(new int[] {3}) : diff.max(new int[] {3});
@@ -61,7 +61,7 @@ public final class LutMath {
             NDArray ones = x.getManager().ones(new Shape(c, r, 1), x.getDataType());
             NDArray augmented = x.concat(ones, 2);
             NDArray pp = centroids.square().sum(new int[] {2}, true).neg();
-            NDArray side = centroids.mul(2).concat(pp, 2).mul(temperature).transpose(0, 2, 1);
+            NDArray side = centroids.mul(Scalars.of(centroids, 2)).concat(pp, 2).mul(temperature).transpose(0, 2, 1);
             return augmented.matMul(side);
         }
         return distances(x, centroids, metric).mul(temperature.neg());

@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
+import ai.lutboost.layer.Scalars;
 
 /**
  * Multi-head self-attention over a token sequence.
@@ -54,7 +55,8 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
         NDArray q = splitHeads(child("query").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
         NDArray k = splitHeads(child("key").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
         NDArray v = splitHeads(child("value").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh));
+        NDArray products = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = products.div(Scalars.of(products, Math.sqrt(dh)));
         NDArray context = scores.softmax(-1).matMul(v);
         NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, dim);
         return child("proj").forward(ps, new NDList(merged), training);

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.layer.AbstractLutBlock;
+import ai.lutboost.layer.Scalars;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.training.TrainingCheckpoint;
 import ai.lutboost.training.TrainingLoop;
@@ -80,16 +81,17 @@ public final class FinetuneStage extends AbstractTrainingStage {
         return (data, labels, preds) -> {
             NDArray loss = task.evaluate(labels, preds);
             if (distiller != null) {
+                NDArray student = preds.head();
                 NDArray target = distiller.forward(teacherStore, data, false).head().stopGradient()
                         .div(temperature).softmax(1);
-                NDArray logStudent = preds.head().div(temperature).logSoftmax(1);
+                NDArray logStudent = student.div(Scalars.of(student, temperature)).logSoftmax(1);
                 NDArray kl = target.mul(target.add(1e-12f).log().sub(logStudent)).sum(new int[] {1}).mean();
-                loss = loss.add(kl.mul((float) (f.distillation() * temperature * temperature)));
+                loss = loss.add(kl.mul(Scalars.of(kl, f.distillation() * temperature * temperature)));
             }
             if (f.reconstruction() > 0 && !errors.isEmpty()) {
                 NDArray sum = NDArrays.add(errors.toArray(new NDArray[0]));
                 errors.clear();
-                loss = loss.add(sum.mul((float) f.reconstruction()));
+                loss = loss.add(sum.mul(Scalars.of(sum, f.reconstruction())));
             }
             return loss;
         };

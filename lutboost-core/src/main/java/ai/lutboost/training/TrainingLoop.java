@@ -1,7 +1,9 @@
 package ai.lutboost.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -9,8 +11,11 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.TranslateException;
+import ai.djl.util.Pair;
 import ai.lutboost.LutBoostException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -35,6 +40,34 @@ public final class TrainingLoop {
     }
 
     private TrainingLoop() {}
+
+    /**
+     * Names the trainable parameters whose gradient holds a NaN or an infinity. A finite loss can
+     * still have such a gradient, and one optimizer step would then spread it into every later
+     * loss; checking before the step keeps the parameters finite and names where it began.
+     */
+    private static String nonFiniteGradients(Trainer trainer) {
+        List<String> names = new ArrayList<>();
+        List<NDArray> maxima = new ArrayList<>();
+        for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
+            if (p.getValue().requiresGradient() && p.getValue().isInitialized()) {
+                NDArray g = p.getValue().getArray().getGradient();
+                names.add(p.getKey());
+                maxima.add(g.abs().max().toType(DataType.FLOAT32, false).reshape(1));
+            }
+        }
+        if (maxima.isEmpty()) {
+            return "";
+        }
+        float[] max = NDArrays.concat(new NDList(maxima)).toFloatArray();
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < max.length; i++) {
+            if (!Float.isFinite(max[i])) {
+                bad.add(names.get(i));
+            }
+        }
+        return String.join(", ", bad);
+    }
 
     /**
      * Runs one epoch.
@@ -81,12 +114,15 @@ public final class TrainingLoop {
                         NDArray predicted = preds.head().argMax(1).toType(DataType.INT64, false);
                         correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
                     }
-                    if (!Float.isFinite(value)) {
+                    String nonFinite = Float.isFinite(value) ? nonFiniteGradients(trainer) : "";
+                    if (!Float.isFinite(value) || !nonFinite.isEmpty()) {
+                        String what = Float.isFinite(value) ? "the gradients of " + nonFinite + " are not finite"
+                                : "loss is " + value;
                         throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                "training diverged in stage %s, epoch %d, step %d: loss is %s; lower the"
+                                "training diverged in stage %s, epoch %d, step %d: %s; lower the"
                                         + " stage's learning rate (now %g) or add warm-up; the last good"
                                         + " checkpoint is kept",
-                                stage, epoch + 1, step + 1, value, learningRate.getNewValue(step)));
+                                stage, epoch + 1, step + 1, what, learningRate.getNewValue(step)));
                     }
                     trainer.step();
                     long n = labels.head().size();
