@@ -7,6 +7,7 @@ import ai.lutboost.export.BundleExporter;
 import ai.lutboost.pipeline.Pipeline;
 import ai.lutboost.pipeline.PipelineReport;
 import ai.lutboost.pipeline.PipelineResult;
+import ai.lutboost.quant.QuantizationException;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.training.BaselineTrainer;
 import ai.lutboost.training.EpochMetrics;
@@ -59,8 +60,16 @@ final class RecipeRunner {
             out.flush();
             if (result.model() != null && result.report().stage("freeze") != null) {
                 Path bundle = BundleRunner.defaultBundle(train.outputDir());
-                BundleRunner.export(recipe, result.model(), options.dataDir, bundle,
-                        BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, out);
+                try {
+                    BundleRunner.export(recipe, result.model(), options.dataDir, bundle,
+                            BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, out);
+                } catch (QuantizationException e) {
+                    // The conversion itself succeeded and is checkpointed; only the hardware
+                    // bundle is missing, and `lutboost export` fails with the same reason.
+                    out.printf(Locale.ROOT, "bundle            not exported: %s%n", e.getMessage());
+                    out.flush();
+                    return result.report();
+                }
                 int limit = recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : Integer.MAX_VALUE;
                 BundleRunner.verify(bundle, result.model(), options.dataDir, limit,
                         Runtime.getRuntime().availableProcessors(), common.quiet, out);
