@@ -3,8 +3,8 @@ package ai.lutboost.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Parameter;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
@@ -42,9 +42,10 @@ public final class TrainingLoop {
     private TrainingLoop() {}
 
     /**
-     * Names the trainable parameters whose gradient holds a NaN or an infinity. A finite loss can
-     * still have such a gradient, and one optimizer step would then spread it into every later
-     * loss; checking before the step keeps the parameters finite and names where it began.
+     * Says which trainable parameters have a gradient holding a NaN or an infinity, or returns
+     * an empty string. A finite loss can still have such a gradient, and one optimizer step would
+     * then spread it into every later loss; checking before the step keeps the parameters finite
+     * and names where it began.
      */
     private static String nonFiniteGradients(Trainer trainer) {
         List<String> names = new ArrayList<>();
@@ -66,7 +67,7 @@ public final class TrainingLoop {
                 bad.add(names.get(i));
             }
         }
-        return String.join(", ", bad);
+        return bad.isEmpty() ? "" : "the gradients of " + String.join(", ", bad) + " are not finite";
     }
 
     /**
@@ -114,15 +115,13 @@ public final class TrainingLoop {
                         NDArray predicted = preds.head().argMax(1).toType(DataType.INT64, false);
                         correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
                     }
-                    String nonFinite = Float.isFinite(value) ? nonFiniteGradients(trainer) : "";
-                    if (!Float.isFinite(value) || !nonFinite.isEmpty()) {
-                        String what = Float.isFinite(value) ? "the gradients of " + nonFinite + " are not finite"
-                                : "loss is " + value;
+                    String problem = Float.isFinite(value) ? nonFiniteGradients(trainer) : "loss is " + value;
+                    if (!problem.isEmpty()) {
                         throw new TrainingDivergedException(String.format(Locale.ROOT,
                                 "training diverged in stage %s, epoch %d, step %d: %s; lower the"
                                         + " stage's learning rate (now %g) or add warm-up; the last good"
                                         + " checkpoint is kept",
-                                stage, epoch + 1, step + 1, what, learningRate.getNewValue(step)));
+                                stage, epoch + 1, step + 1, problem, learningRate.getNewValue(step)));
                     }
                     trainer.step();
                     long n = labels.head().size();
