@@ -407,7 +407,7 @@ public final class LutModel {
                     throw new BundleFormatException(ManifestObject.FILE, o.where("output") + " is \"" + out
                             + "\", expected tensor " + (i + 1) + " \"" + names.get(i + 1) + "\"");
                 }
-                List<String> ins = o.strings("inputs", 2);
+                List<String> ins = o.strings("inputs", 3);
                 int[] in = new int[ins.size()];
                 for (int j = 0; j < in.length; j++) {
                     Integer t = index.get(ins.get(j));
@@ -417,7 +417,7 @@ public final class LutModel {
                     }
                     in[j] = t;
                 }
-                int expectedInputs = kind.equals("add") ? 2 : 1;
+                int expectedInputs = kind.equals("add") ? 2 : kind.equals("attention") ? 3 : 1;
                 if (in.length != expectedInputs) {
                     throw new BundleFormatException(ManifestObject.FILE, o.where("inputs") + " has " + in.length
                             + " entries, " + kind + " takes " + expectedInputs);
@@ -429,6 +429,11 @@ public final class LutModel {
                     case "maxpool2d" -> readMaxPool(o, name, in[0], outIndex);
                     case "global_avgpool2d" -> readAvgPool(o, name, in[0], outIndex);
                     case "add" -> readAdd(o, name, in, outIndex);
+                    case "tokens" -> readTokens(o, name, in[0], outIndex);
+                    case "layer_norm" -> readLayerNorm(o, name, in[0], outIndex);
+                    case "attention" -> readAttention(o, name, in, outIndex);
+                    case "gelu" -> readGelu(o, name, in[0], outIndex);
+                    case "select_token" -> readSelectToken(o, name, in[0], outIndex);
                     default -> throw new BundleFormatException(ManifestObject.FILE, o.where("op") + " \"" + kind
                             + "\" is not an op of format version " + FORMAT_VERSION);
                 }
@@ -437,8 +442,10 @@ public final class LutModel {
 
         Patches patches(ManifestObject o, String kind, int in, int out, int units) throws BundleFormatException {
             if (!kind.endsWith("conv2d")) {
-                if (!java.util.Arrays.equals(shapes.get(out), new int[] {units})) {
-                    throw shapeError(o, out, new int[] {units});
+                int[] inShape = shapes.get(in);
+                int[] expected = inShape.length == 2 ? new int[] {inShape[0], units} : new int[] {units};
+                if (!java.util.Arrays.equals(shapes.get(out), expected)) {
+                    throw shapeError(o, out, expected);
                 }
                 return null;
             }
@@ -468,7 +475,8 @@ public final class LutModel {
 
         int inputLength(ManifestObject o, Patches p, int in) throws BundleFormatException {
             int d = o.integer("inputLength", 1, MAX_ELEMENTS);
-            int expected = p == null ? size(shapes.get(in)) : p.length();
+            int[] shape = shapes.get(in);
+            int expected = p != null ? p.length() : shape.length == 2 ? shape[1] : size(shape);
             if (d != expected) {
                 throw new BundleFormatException(ManifestObject.FILE, o.where("inputLength") + " is " + d
                         + " but the input gives " + expected);
@@ -582,6 +590,117 @@ public final class LutModel {
             ops.add(new ResidualAdd(name, in[0], in[1], out, left, right, bits.get(out), relu));
             summaries.add(new LayerSummary(name, "add", names.get(in[0]) + " + " + names.get(in[1])
                     + (relu ? " relu" : ""), format(out), 0, 0));
+        }
+
+        void readTokens(ManifestObject o, String name, int in, int out) throws BundleFormatException {
+            int[] shape = shapes.get(in);
+            if (shape.length != 3) {
+                throw new BundleFormatException(ManifestObject.FILE, o.where("inputs") + ": tokens are formed from a"
+                        + " [D, H, W] patch embedding, got " + java.util.Arrays.toString(shape));
+            }
+            boolean cls = o.bool("classToken");
+            int[] expected = {shape[1] * shape[2] + (cls ? 1 : 0), shape[0]};
+            if (!java.util.Arrays.equals(shapes.get(out), expected)) {
+                throw shapeError(o, out, expected);
+            }
+            int shift = o.integer("shift", -30, 62);
+            int[] embedding = ints(o, "embedding", elements(o, expected[0], expected[1], 1), bits.get(out));
+            ops.add(new TokenEmbedding(name, in, out, shape[0], shape[1] * shape[2], shift, cls, embedding,
+                    bits.get(out)));
+            summaries.add(new LayerSummary(name, "tokens", expected[0] + " tokens of " + expected[1]
+                    + (cls ? ", class token first" : ""), format(out), 2L * embedding.length, 0));
+        }
+
+        /**
+         * Its integers stay below {@code 2^63} when {@code D^3 2^(2 bits) < 2^62}: the centred
+         * values are below {@code D 2^bits}, their squares' sum below that bound, and the
+         * centred values times {@code 2^12} below it too.
+         */
+        void readLayerNorm(ManifestObject o, String name, int in, int out) throws BundleFormatException {
+            int[] shape = shapes.get(in);
+            if (shape.length > 2 || !java.util.Arrays.equals(shapes.get(out), shape)) {
+                throw shapeError(o, out, shape);
+            }
+            int d = shape[shape.length - 1];
+            int inBits = bits.get(in);
+            if (3 * (32 - Integer.numberOfLeadingZeros(d)) + 2 * inBits > 61) {
+                throw new BundleFormatException(ManifestObject.FILE, o.where("inputs") + ": " + d + " entries of "
+                        + inBits + " bits can overflow the 64-bit variance sum");
+            }
+            long epsilon = o.integer("epsilon", 1L, 1L << 40);
+            int fGamma = o.integer("gammaFractionBits", -16, 40);
+            int fOut = fractions.get(out);
+            int shift = TransformerArithmetic.NORM_FRACTION + fGamma - fOut;
+            if (shift < -30 || shift > 62) {
+                throw new BundleFormatException(ManifestObject.FILE, o.where("gammaFractionBits") + " " + fGamma
+                        + " and the output's " + fOut + " fraction bits give a shift of " + shift
+                        + ", outside [-30, 62]");
+            }
+            int[] gamma = ints(o, "gamma", d, 16);
+            int[] beta = ints(o, "beta", d, 32);
+            ops.add(new LayerNormalization(name, in, out, d, epsilon, gamma, fGamma, beta, fOut, bits.get(out)));
+            summaries.add(new LayerSummary(name, "layer_norm", "D=" + d + " gamma int16", format(out), 6L * d, 0));
+        }
+
+        void readAttention(ManifestObject o, String name, int[] in, int out) throws BundleFormatException {
+            int[] shape = shapes.get(in[0]);
+            for (int t : in) {
+                if (shape.length != 2 || !java.util.Arrays.equals(shapes.get(t), shape)) {
+                    throw new BundleFormatException(ManifestObject.FILE, o.where("inputs") + ": queries, keys and"
+                            + " values must be token sequences [T, D] of one shape");
+                }
+                if (bits.get(t) > 8) {
+                    throw new BundleFormatException(ManifestObject.FILE, o.where("inputs") + ": attention operands"
+                            + " have at most 8 bits, \"" + names.get(t) + "\" has " + bits.get(t));
+                }
+            }
+            if (!java.util.Arrays.equals(shapes.get(out), shape)) {
+                throw shapeError(o, out, shape);
+            }
+            int heads = o.integer("heads", 1, shape[1]);
+            if (shape[1] % heads != 0 || shape[1] / heads > 1024) {
+                throw new BundleFormatException(ManifestObject.FILE, o.where("heads") + " " + heads + " must divide"
+                        + " the width " + shape[1] + " into heads of at most 1024");
+            }
+            int multiplier = o.integer("multiplier", 1, 1 << 17);
+            int scoreFraction = o.integer("scoreFractionBits", 0, 62);
+            int shift = o.integer("outputShift", -30, 62);
+            ops.add(new SelfAttention(name, in[0], in[1], in[2], out, shape[0], shape[1], heads, multiplier,
+                    scoreFraction, shift, bits.get(out)));
+            summaries.add(new LayerSummary(name, "attention", heads + " heads, scores x" + multiplier + " at 2^-"
+                    + scoreFraction + ", softmax uint8", format(out), 0, 0));
+        }
+
+        void readGelu(ManifestObject o, String name, int in, int out) throws BundleFormatException {
+            if (!java.util.Arrays.equals(shapes.get(out), shapes.get(in))) {
+                throw shapeError(o, out, shapes.get(in));
+            }
+            int fIn = fractions.get(in);
+            int fOut = fractions.get(out);
+            if (fIn < -30 || fOut < -14 || fOut > 47) {
+                throw new BundleFormatException(ManifestObject.FILE, o.where("output") + ": GELU takes inputs with"
+                        + " at least -30 fraction bits and gives outputs with -14 to 47; got " + fIn + " and " + fOut);
+            }
+            ops.add(new Gelu(name, in, out, fIn, fOut, bits.get(out)));
+            summaries.add(new LayerSummary(name, "gelu", "integer polynomial", format(out), 0, 0));
+        }
+
+        void readSelectToken(ManifestObject o, String name, int in, int out) throws BundleFormatException {
+            int[] shape = shapes.get(in);
+            if (shape.length != 2) {
+                throw new BundleFormatException(ManifestObject.FILE, o.where("inputs") + ": a token is selected from"
+                        + " a [T, D] sequence, got " + java.util.Arrays.toString(shape));
+            }
+            int token = o.integer("token", 0, shape[0] - 1);
+            if (!java.util.Arrays.equals(shapes.get(out), new int[] {shape[1]})) {
+                throw shapeError(o, out, new int[] {shape[1]});
+            }
+            if (!bits.get(in).equals(bits.get(out)) || !fractions.get(in).equals(fractions.get(out))) {
+                throw new BundleFormatException(ManifestObject.FILE, o.where("output") + ": selecting keeps the"
+                        + " input's format " + format(in) + ", the manifest gives " + format(out));
+            }
+            ops.add(new SelectToken(name, in, out, token, shape[1]));
+            summaries.add(new LayerSummary(name, "select_token", "token " + token, format(out), 0, 0));
         }
 
         void sameFormat(ManifestObject o, int in, int out) throws BundleFormatException {

@@ -1,9 +1,10 @@
 package ai.lutboost.engine;
 
 /**
- * A layer that maps rows of {@code D} inputs to {@code N} outputs: one row for a linear layer, one
- * im2col patch per output position for a conv. Subclasses compute a row; this class forms the rows
- * and lays the outputs out as {@code [N]} or {@code [N][H_out][W_out]}.
+ * A layer that maps rows of {@code D} inputs to {@code N} outputs: for a linear layer one row, or
+ * one per token of a sequence {@code [T, D]}; for a conv one im2col patch per output position.
+ * Subclasses compute a row; this class forms the rows and lays the outputs out as {@code [N]},
+ * {@code [T][N]} or {@code [N][H_out][W_out]}.
  */
 abstract class RowLayer extends EngineOp {
 
@@ -36,9 +37,12 @@ abstract class RowLayer extends EngineOp {
         int[] x = tensors[inputs[0]];
         int[] row = new int[rowLength()];
         if (patches == null) {
-            System.arraycopy(x, 0, row, 0, inputLength);
-            int[] out = new int[units];
-            row(row, out, 0, 1);
+            int rows = x.length / inputLength;
+            int[] out = new int[rows * units];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, r * inputLength, row, 0, inputLength);
+                row(row, out, r * units, 1);
+            }
             tensors[output] = out;
             return;
         }

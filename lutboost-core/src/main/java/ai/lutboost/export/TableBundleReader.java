@@ -4,15 +4,20 @@ import ai.lutboost.engine.BundleFormatException;
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.layer.Metric;
 import ai.lutboost.quant.AddOp;
+import ai.lutboost.quant.AttentionOp;
 import ai.lutboost.quant.ConvGeometry;
 import ai.lutboost.quant.DenseLayerOp;
 import ai.lutboost.quant.FixedPointFormat;
+import ai.lutboost.quant.GeluOp;
 import ai.lutboost.quant.GlobalAvgPoolOp;
 import ai.lutboost.quant.IntegerModel;
 import ai.lutboost.quant.IntegerOp;
 import ai.lutboost.quant.IntegerTensor;
+import ai.lutboost.quant.LayerNormOp;
 import ai.lutboost.quant.LutLayerOp;
 import ai.lutboost.quant.MaxPoolOp;
+import ai.lutboost.quant.SelectTokenOp;
+import ai.lutboost.quant.TokenEmbedOp;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -215,6 +220,27 @@ public final class TableBundleReader {
             case "add" -> {
                 return new AddOp(name, input, inputs.get(1).getAsString(), output, o.get("leftShift").getAsInt(),
                         o.get("rightShift").getAsInt(), o.get("relu").getAsBoolean());
+            }
+            case "tokens" -> {
+                return new TokenEmbedOp(name, input, output, o.get("shift").getAsInt(),
+                        o.get("classToken").getAsBoolean(),
+                        unpack(file(o.get("embedding").getAsString()), tensors.get(output).format().bits()));
+            }
+            case "layer_norm" -> {
+                return new LayerNormOp(name, input, output, o.get("epsilon").getAsLong(),
+                        unpack(file(o.get("gamma").getAsString()), LayerNormOp.GAMMA_BITS),
+                        o.get("gammaFractionBits").getAsInt(), unpack(file(o.get("beta").getAsString()), 32));
+            }
+            case "attention" -> {
+                return new AttentionOp(name, input, inputs.get(1).getAsString(), inputs.get(2).getAsString(), output,
+                        o.get("heads").getAsInt(), o.get("multiplier").getAsInt(),
+                        o.get("scoreFractionBits").getAsInt(), o.get("outputShift").getAsInt());
+            }
+            case "gelu" -> {
+                return new GeluOp(name, input, output);
+            }
+            case "select_token" -> {
+                return new SelectTokenOp(name, input, output, o.get("token").getAsInt());
             }
             default -> throw new BundleFormatException("manifest.json", "unknown op \"" + kind + "\" in " + name);
         }

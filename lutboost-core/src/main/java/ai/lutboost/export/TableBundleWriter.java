@@ -2,14 +2,18 @@ package ai.lutboost.export;
 
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.quant.AddOp;
+import ai.lutboost.quant.AttentionOp;
 import ai.lutboost.quant.ConvGeometry;
 import ai.lutboost.quant.DenseLayerOp;
 import ai.lutboost.quant.GlobalAvgPoolOp;
 import ai.lutboost.quant.IntegerModel;
 import ai.lutboost.quant.IntegerOp;
 import ai.lutboost.quant.IntegerTensor;
+import ai.lutboost.quant.LayerNormOp;
 import ai.lutboost.quant.LutLayerOp;
 import ai.lutboost.quant.MaxPoolOp;
+import ai.lutboost.quant.SelectTokenOp;
+import ai.lutboost.quant.TokenEmbedOp;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
@@ -225,6 +229,26 @@ public final class TableBundleWriter {
             e.put("leftShift", a.leftShift());
             e.put("rightShift", a.rightShift());
             e.put("relu", a.relu());
+        } else if (op instanceof TokenEmbedOp t) {
+            int bits = tensors.get(t.output()).format().bits();
+            e.put("shift", t.shift());
+            e.put("classToken", t.classToken());
+            e.put("embedding", put(files, "tokens/" + t.name() + ".bin", t.embedding(), bits));
+            mem(files, t.name() + ".embedding", t.embedding(), bits);
+        } else if (op instanceof LayerNormOp n) {
+            e.put("epsilon", n.epsilon());
+            e.put("gammaFractionBits", n.gammaFractionBits());
+            e.put("gamma", put(files, "norm/" + n.name() + ".gamma.bin", n.gamma(), LayerNormOp.GAMMA_BITS));
+            e.put("beta", put(files, "norm/" + n.name() + ".beta.bin", n.beta(), 32));
+            mem(files, n.name() + ".gamma", n.gamma(), LayerNormOp.GAMMA_BITS);
+            mem(files, n.name() + ".beta", n.beta(), 32);
+        } else if (op instanceof AttentionOp a) {
+            e.put("heads", a.heads());
+            e.put("multiplier", a.multiplier());
+            e.put("scoreFractionBits", a.scoreFractionBits());
+            e.put("outputShift", a.outputShift());
+        } else if (op instanceof SelectTokenOp t) {
+            e.put("token", t.token());
         }
         return e;
     }

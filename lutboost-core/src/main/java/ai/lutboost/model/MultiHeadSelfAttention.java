@@ -23,7 +23,6 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
 
     private static final byte VERSION = 1;
 
-    private final int dim;
     private final int heads;
 
     /**
@@ -36,7 +35,6 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
         super(VERSION);
         Preconditions.checkArgument(
                 heads > 0 && dim % heads == 0, "heads must divide the width " + dim);
-        this.dim = dim;
         this.heads = heads;
         addChildBlock("query", Linear.builder().setUnits(dim).build());
         addChildBlock("key", Linear.builder().setUnits(dim).build());
@@ -44,26 +42,52 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
         addChildBlock("proj", Linear.builder().setUnits(dim).build());
     }
 
+    /**
+     * Returns the number of heads.
+     *
+     * @return the heads, each {@code D / heads} wide
+     */
+    public int getHeads() {
+        return heads;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
-        long dh = dim / heads;
-        NDArray q = splitHeads(child("query").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
-        NDArray k = splitHeads(child("key").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
-        NDArray v = splitHeads(child("value").forward(ps, inputs, training).singletonOrThrow(), b, t, dh);
-        NDArray products = q.matMul(k.transpose(0, 1, 3, 2));
-        NDArray scores = products.div(Scalars.of(products, Math.sqrt(dh)));
-        NDArray context = scores.softmax(-1).matMul(v);
-        NDArray merged = context.transpose(0, 2, 1, 3).reshape(b, t, dim);
-        return child("proj").forward(ps, new NDList(merged), training);
+        NDArray q = child("query").forward(ps, inputs, training).singletonOrThrow();
+        NDArray k = child("key").forward(ps, inputs, training).singletonOrThrow();
+        NDArray v = child("value").forward(ps, inputs, training).singletonOrThrow();
+        return child("proj").forward(ps, new NDList(attend(q, k, v, heads)), training);
     }
 
-    private NDArray splitHeads(NDArray x, long b, long t, long dh) {
-        return x.reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
+    /**
+     * The attention between projections: per head {@code softmax(q kᵀ / sqrt(D / heads)) v},
+     * heads concatenated.
+     *
+     * @param q queries {@code [B, T, D]}
+     * @param k keys {@code [B, T, D]}
+     * @param v values {@code [B, T, D]}
+     * @param heads heads; divides {@code D}
+     * @return the attended values {@code [B, T, D]}
+     */
+    public static NDArray attend(NDArray q, NDArray k, NDArray v, int heads) {
+        Shape s = q.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        long d = s.get(2);
+        long dh = d / heads;
+        NDArray qh = splitHeads(q, heads);
+        NDArray kh = splitHeads(k, heads);
+        NDArray products = qh.matMul(kh.transpose(0, 1, 3, 2));
+        NDArray scores = products.div(Scalars.of(products, Math.sqrt(dh)));
+        NDArray context = scores.softmax(-1).matMul(splitHeads(v, heads));
+        return context.transpose(0, 2, 1, 3).reshape(b, t, d);
+    }
+
+    private static NDArray splitHeads(NDArray x, int heads) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
     }
 
     /** {@inheritDoc} */

@@ -120,6 +120,33 @@ public class VisionTransformer extends AbstractZooBlock {
                                 .build());
     }
 
+    /**
+     * Returns the network's shape.
+     *
+     * @return the configuration it was built with
+     */
+    public Config getConfig() {
+        return config;
+    }
+
+    /**
+     * Returns the learned class token, {@code [1, 1, D]}.
+     *
+     * @return the parameter
+     */
+    public Parameter getClassToken() {
+        return clsToken;
+    }
+
+    /**
+     * Returns the learned position embeddings, {@code [1, T, D]}.
+     *
+     * @return the parameter
+     */
+    public Parameter getPositionEmbedding() {
+        return posEmbed;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

@@ -2,6 +2,7 @@ package ai.lutboost.quant;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
@@ -16,7 +17,9 @@ import ai.lutboost.layer.LutConv2d;
 import ai.lutboost.layer.LutLinear;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.model.LayerNames;
+import ai.lutboost.model.MultiHeadSelfAttention;
 import ai.lutboost.model.ResidualBlock;
+import ai.lutboost.model.VisionTransformer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -30,13 +33,17 @@ import java.util.Map;
  *
  * <p>What it reads: sequential blocks, LUT layers, {@link Conv2d} and {@link Linear} (a
  * {@link BatchNorm} right after one is folded into it), ReLU fused into the op before it, max
- * pooling whose kernel equals its stride, global average pooling, flattening, identities, and the
- * zoo's {@link ResidualBlock}. Anything else is refused by name: a lambda block's function cannot
- * be inspected, so a block not on this list cannot be mapped to the datapath safely.
+ * pooling whose kernel equals its stride, global average pooling, flattening, identities, the
+ * zoo's {@link ResidualBlock}, and the zoo's {@link VisionTransformer} with a class token (token
+ * embedding, pre-norm encoder blocks, final norm, class token, head). Anything else is refused by
+ * name: a lambda block's function cannot be inspected, so a block not on this list cannot be
+ * mapped to the datapath safely.
+ *
+ * <p>A tensor of rank 2, {@code [T, D]}, is a token sequence: linear layers apply to each token.
  */
 final class FloatGraph {
 
-    enum Kind { LUT, DENSE, MAXPOOL, AVGPOOL, ADD }
+    enum Kind { LUT, DENSE, MAXPOOL, AVGPOOL, ADD, TOKENS, NORM, ATTENTION, GELU, SELECT }
 
     /** One op with its float blocks. */
     static final class Node {
@@ -110,6 +117,8 @@ final class FloatGraph {
             last.norm = bn;
         } else if (block instanceof ResidualBlock residual) {
             walkResidual(residual, path);
+        } else if (block instanceof VisionTransformer vit) {
+            walkTransformer(vit, path);
         } else if (block instanceof SequentialBlock) {
             Map<String, String> names = LayerNames.localNames(block);
             for (var child : block.getChildren()) {
@@ -121,7 +130,7 @@ final class FloatGraph {
         } else {
             throw new QuantizationException(where + " (" + block.getClass().getSimpleName()
                     + ") has no datapath op; exportable: LUT layers, Conv2d, Linear, BatchNorm after a dense"
-                    + " layer, ReLU, max and global average pooling, flatten, ResidualBlock");
+                    + " layer, ReLU, max and global average pooling, flatten, ResidualBlock, VisionTransformer");
         }
     }
 
@@ -162,11 +171,7 @@ final class FloatGraph {
     }
 
     private void walkResidual(ResidualBlock block, String path) throws QuantizationException {
-        Map<String, Block> children = new HashMap<>();
-        Map<String, String> names = LayerNames.localNames(block);
-        for (var child : block.getChildren()) {
-            children.put(names.get(child.getKey()), child.getValue());
-        }
+        Map<String, Block> children = children(block);
         String x = current;
         walk(children.get("conv1"), path + ".conv1");
         walk(children.get("bn1"), path + ".bn1");
@@ -179,20 +184,82 @@ final class FloatGraph {
             walk(children.get("shortcut_conv"), path + ".shortcut_conv");
             walk(children.get("shortcut_bn"), path + ".shortcut_bn");
         }
-        String s = current;
-        String out = path + ".add";
-        shapes.put(out, shapes.get(y));
-        Node add = new Node(Kind.ADD, out, List.of(y, s), out, null, shapes.get(y));
+        residualAdd(y, current, path + ".add");
+        walk(Activation.reluBlock(), path + ".relu2");
+    }
+
+    private void residualAdd(String left, String right, String out) {
+        shapes.put(out, shapes.get(left));
+        Node add = new Node(Kind.ADD, out, List.of(left, right), out, null, shapes.get(left));
         nodes.add(add);
         last = add;
         current = out;
-        walk(Activation.reluBlock(), path + ".relu2");
+    }
+
+    private void walkTransformer(VisionTransformer vit, String path) throws QuantizationException {
+        String where = path.isEmpty() ? "the model" : "block " + path;
+        if (vit.getConfig().pooling() != VisionTransformer.Pooling.CLS) {
+            throw new QuantizationException(where + ": mean pooling over tokens has no datapath op; the datapath"
+                    + " classifies the class token (model.pooling: cls)");
+        }
+        Map<String, Block> children = children(vit);
+        walk(children.get("patch_embed"), join(path, "patch_embed"));
+        int[] grid = shapes.get(current);
+        add(Kind.TOKENS, join(path, "tokens"), vit, new int[] {grid[1] * grid[2] + 1, grid[0]});
+        for (int i = 1; i <= vit.getConfig().depth(); i++) {
+            String name = "encoder" + i;
+            walkEncoder(children(children.get(name)), join(path, name));
+        }
+        add(Kind.NORM, join(path, "norm"), children.get("norm"), shapes.get(current));
+        add(Kind.SELECT, join(path, "cls"), vit, new int[] {shapes.get(current)[1]});
+        walk(children.get("head"), join(path, "head"));
+    }
+
+    private void walkEncoder(Map<String, Block> children, String path) throws QuantizationException {
+        String x = current;
+        add(Kind.NORM, path + ".ln1", children.get("ln1"), shapes.get(x));
+        String normed = current;
+        Block attention = children.get("attn");
+        Map<String, Block> projections = children(attention);
+        List<String> qkv = new ArrayList<>();
+        for (String p : List.of("query", "key", "value")) {
+            current = normed;
+            walk(projections.get(p), path + ".attn." + p);
+            qkv.add(current);
+        }
+        String out = path + ".attn";
+        shapes.put(out, shapes.get(qkv.get(0)));
+        Node a = new Node(Kind.ATTENTION, out, qkv, out, attention, shapes.get(out));
+        nodes.add(a);
+        last = a;
+        current = out;
+        walk(projections.get("proj"), path + ".attn.proj");
+        residualAdd(x, current, path + ".add1");
+        String y = current;
+        add(Kind.NORM, path + ".ln2", children.get("ln2"), shapes.get(y));
+        walk(children.get("mlp_fc1"), path + ".mlp_fc1");
+        add(Kind.GELU, path + ".gelu", null, shapes.get(current));
+        walk(children.get("mlp_fc2"), path + ".mlp_fc2");
+        residualAdd(y, current, path + ".add2");
+    }
+
+    private static Map<String, Block> children(Block block) {
+        Map<String, Block> children = new HashMap<>();
+        Map<String, String> names = LayerNames.localNames(block);
+        for (var child : block.getChildren()) {
+            children.put(names.get(child.getKey()), child.getValue());
+        }
+        return children;
+    }
+
+    private static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     private Node add(Kind kind, String path, Block block) {
         int[] in = shapes.get(current);
-        boolean linear = block instanceof Linear || block instanceof LutLinear;
-        int[] out = outputShape(block, linear ? new int[] {Arrays.stream(in).reduce(1, Math::multiplyExact)} : in);
+        boolean flatten = (block instanceof Linear || block instanceof LutLinear) && in.length != 2;
+        int[] out = outputShape(block, flatten ? new int[] {Arrays.stream(in).reduce(1, Math::multiplyExact)} : in);
         return add(kind, path, block, out);
     }
 
@@ -238,12 +305,29 @@ final class FloatGraph {
             case MAXPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow();
             case AVGPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow().reshape(x.getShape().get(0), -1);
             case ADD -> x.add(values.get(1));
+            case TOKENS -> tokens((VisionTransformer) node.block, x);
+            case NORM -> node.block.forward(ps, new NDList(x), false).singletonOrThrow();
+            case ATTENTION -> MultiHeadSelfAttention.attend(x, values.get(1), values.get(2),
+                    ((MultiHeadSelfAttention) node.block).getHeads());
+            case GELU -> Activation.gelu(x);
+            case SELECT -> x.get(new NDIndex(":, 0, :"));
         };
         return node.relu ? Activation.relu(y) : y;
     }
 
+    /** The token sequence as {@link VisionTransformer} forms it from the patch embedding. */
+    private static NDArray tokens(VisionTransformer vit, NDArray x) {
+        long b = x.getShape().get(0);
+        long d = x.getShape().get(1);
+        NDArray patches = x.reshape(b, d, -1).transpose(0, 2, 1);
+        // The first operand of each op is the batch's, so results stay in the batch's scope.
+        NDArray cls = patches.getManager().zeros(new Shape(b, 1, d), x.getDataType()).add(vit.getClassToken().getArray());
+        return cls.concat(patches, 1).add(vit.getPositionEmbedding().getArray());
+    }
+
+    /** A conv's input stays an image and a token sequence {@code [B, T, D]} stays one; others flatten. */
     private static NDArray asInput(Node node, NDArray x) {
         boolean conv = node.block instanceof Conv2d || node.block instanceof LutConv2d;
-        return conv ? x : x.reshape(x.getShape().get(0), -1);
+        return conv || x.getShape().dimension() == 3 ? x : x.reshape(x.getShape().get(0), -1);
     }
 }

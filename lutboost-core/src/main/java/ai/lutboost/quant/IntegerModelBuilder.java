@@ -8,15 +8,20 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.lutboost.engine.TransformerArithmetic;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.layer.InputQuantization;
 import ai.lutboost.layer.LutConv2d;
+import ai.lutboost.model.MultiHeadSelfAttention;
+import ai.lutboost.model.VisionTransformer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a frozen model into its {@link IntegerModel}: calibrates one activation format per tensor
@@ -35,6 +40,17 @@ public final class IntegerModelBuilder {
      * under 2^-14, so the first layer sees what the float model sees.
      */
     public static final int INPUT_BITS = 16;
+    /**
+     * Width of a transformer's tensors other than LUT inputs and attention operands: the residual
+     * stream, the nonlinearities' inputs and the class token carry values whose range and
+     * precision 8 bits cannot both hold.
+     */
+    public static final int WIDE_ACTIVATION_BITS = 16;
+    /**
+     * LayerNorm's epsilon. DJL's {@code LayerNorm} does not expose it; the zoo's transformers build
+     * their norms with DJL's default, this value.
+     */
+    public static final double LAYER_NORM_EPSILON = 1e-5;
     /** Width of the logits, wider so that close classes stay apart. */
     public static final int LOGIT_BITS = 16;
     /** Width of dense-layer weights. */
@@ -82,6 +98,11 @@ public final class IntegerModelBuilder {
                 case ADD -> new AddOp(n.name, n.inputs.get(0), n.inputs.get(1), n.output,
                         formats.get(n.inputs.get(0)).fractionBits() - out.fractionBits(),
                         formats.get(n.inputs.get(1)).fractionBits() - out.fractionBits(), n.relu);
+                case TOKENS -> tokenOp(n, in, out);
+                case NORM -> normOp(n, in, inShape);
+                case ATTENTION -> attentionOp(n, formats, out, inShape);
+                case GELU -> new GeluOp(n.name, n.inputs.get(0), n.output);
+                case SELECT -> new SelectTokenOp(n.name, n.inputs.get(0), n.output, 0);
             });
         }
         return new IntegerModel(tensors, ops, graph.input, graph.output(), provenance);
@@ -172,7 +193,8 @@ public final class IntegerModelBuilder {
         }
         for (int i = graph.nodes.size() - 1; i >= 0; i--) {
             FloatGraph.Node n = graph.nodes.get(i);
-            boolean pool = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.AVGPOOL;
+            boolean pool = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.AVGPOOL
+                    || n.kind == FloatGraph.Kind.SELECT;
             if (pool && pinned.containsKey(n.output)) {
                 pinned.putIfAbsent(n.inputs.get(0), pinned.get(n.output));
             }
@@ -181,10 +203,18 @@ public final class IntegerModelBuilder {
         formats.put(graph.input, pinned.getOrDefault(graph.input,
                 FixedPointFormat.fitting(INPUT_BITS, maxAbs.get(graph.input))));
         String output = graph.output();
+        boolean transformer = graph.nodes.stream().anyMatch(n -> n.kind == FloatGraph.Kind.ATTENTION);
+        Set<String> narrow = new HashSet<>();
         for (FloatGraph.Node n : graph.nodes) {
-            int bits = n.output.equals(output) ? LOGIT_BITS : ACTIVATION_BITS;
+            if (n.kind == FloatGraph.Kind.LUT || n.kind == FloatGraph.Kind.ATTENTION) {
+                narrow.addAll(n.inputs);
+            }
+        }
+        for (FloatGraph.Node n : graph.nodes) {
+            int bits = n.output.equals(output) ? LOGIT_BITS
+                    : transformer && !narrow.contains(n.output) ? WIDE_ACTIVATION_BITS : ACTIVATION_BITS;
             formats.put(n.output, switch (n.kind) {
-                case MAXPOOL, AVGPOOL -> formats.get(n.inputs.get(0));
+                case MAXPOOL, AVGPOOL, SELECT -> formats.get(n.inputs.get(0));
                 default -> pinned.getOrDefault(n.output, FixedPointFormat.fitting(bits, maxAbs.get(n.output)));
             });
         }
@@ -261,6 +291,70 @@ public final class IntegerModelBuilder {
         int d = (int) layer.getInputLength();
         return new LutLayerOp(n.name, n.inputs.get(0), n.output, conv, d, c, k, v, units, layer.getSpec().metric(),
                 bits, centroids, table, bias, shift, n.relu);
+    }
+
+    private static TokenEmbedOp tokenOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out) {
+        VisionTransformer vit = (VisionTransformer) n.block;
+        float[] cls = vit.getClassToken().getArray().toFloatArray();
+        float[] pos = vit.getPositionEmbedding().getArray().toFloatArray();
+        int[] embedding = new int[pos.length];
+        for (int i = 0; i < pos.length; i++) {
+            double value = i < cls.length ? (double) pos[i] + cls[i] : pos[i];
+            embedding[i] = (int) out.quantize(value);
+        }
+        return new TokenEmbedOp(n.name, n.inputs.get(0), n.output, in.fractionBits() - out.fractionBits(), true,
+                embedding);
+    }
+
+    /**
+     * LayerNorm's integers. Its variance sum is at most {@code D^3 2^(2 bits)}, which must stay
+     * below {@code 2^52} so that the float64 simulation holds it exactly (16-bit inputs allow
+     * {@code D <= 64}, 8-bit ones {@code D <= 4096}).
+     */
+    private static LayerNormOp normOp(FloatGraph.Node n, FixedPointFormat in, int[] inShape)
+            throws QuantizationException {
+        int d = inShape[inShape.length - 1];
+        double variance = Math.scalb(Math.pow(d, 3), 2 * in.bits());
+        if (variance >= Math.scalb(1.0, 52)) {
+            throw new QuantizationException("norm " + n.name + ": " + d + " entries of " + in.bits() + " bits can"
+                    + " make the variance sum reach 2^52, beyond exact float64 simulation; use a narrower model");
+        }
+        float[] g = n.block.getParameters().get("gamma").getArray().toFloatArray();
+        float[] b = n.block.getParameters().get("beta").getArray().toFloatArray();
+        double maxGamma = 0;
+        for (float x : g) {
+            maxGamma = Math.max(maxGamma, Math.abs(x));
+        }
+        FixedPointFormat gammaFormat = FixedPointFormat.fitting(LayerNormOp.GAMMA_BITS, maxGamma);
+        int fGamma = gammaFormat.fractionBits();
+        int[] gamma = new int[d];
+        int[] beta = new int[d];
+        FixedPointFormat betaFormat = new FixedPointFormat(ACCUMULATOR_BITS,
+                TransformerArithmetic.NORM_FRACTION + fGamma, true);
+        for (int i = 0; i < d; i++) {
+            gamma[i] = (int) gammaFormat.quantize(g[i]);
+            if (Math.abs(Math.scalb((double) b[i], betaFormat.fractionBits())) > betaFormat.maxInt()) {
+                throw new QuantizationException("norm " + n.name + ": beta[" + i + "] = " + b[i] + " does not fit 32"
+                        + " bits at 2^-" + betaFormat.fractionBits() + " (gamma's largest magnitude is " + maxGamma
+                        + ")");
+            }
+            beta[i] = (int) betaFormat.quantize(b[i]);
+        }
+        long epsilon = Math.max(1, Math.round(LAYER_NORM_EPSILON * d * d * Math.scalb(1.0, 2 * in.fractionBits())));
+        return new LayerNormOp(n.name, n.inputs.get(0), n.output, epsilon, gamma, fGamma, beta);
+    }
+
+    private static AttentionOp attentionOp(FloatGraph.Node n, Map<String, FixedPointFormat> formats,
+            FixedPointFormat out, int[] inShape) {
+        int heads = ((MultiHeadSelfAttention) n.block).getHeads();
+        int width = inShape[inShape.length - 1] / heads;
+        int multiplier = (int) Math.round(Math.scalb(1.0, AttentionOp.MULTIPLIER_FRACTION) / Math.sqrt(width));
+        int fq = formats.get(n.inputs.get(0)).fractionBits();
+        int fk = formats.get(n.inputs.get(1)).fractionBits();
+        int fv = formats.get(n.inputs.get(2)).fractionBits();
+        return new AttentionOp(n.name, n.inputs.get(0), n.inputs.get(1), n.inputs.get(2), n.output, heads,
+                multiplier, fq + fk + AttentionOp.MULTIPLIER_FRACTION,
+                TransformerArithmetic.SOFTMAX_FRACTION + fv - out.fractionBits());
     }
 
     private static DenseLayerOp denseOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out)

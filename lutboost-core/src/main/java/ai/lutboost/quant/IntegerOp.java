@@ -6,7 +6,8 @@ import java.util.List;
  * One operation of the integer graph (DESIGN §5). Ops run in list order; each reads tensors
  * written before it and writes one new tensor.
  */
-public sealed interface IntegerOp permits LutLayerOp, DenseLayerOp, MaxPoolOp, GlobalAvgPoolOp, AddOp {
+public sealed interface IntegerOp permits LutLayerOp, DenseLayerOp, MaxPoolOp, GlobalAvgPoolOp, AddOp, TokenEmbedOp,
+        LayerNormOp, AttentionOp, GeluOp, SelectTokenOp {
 
     /**
      * Returns the op's name: the layer's path in the model.

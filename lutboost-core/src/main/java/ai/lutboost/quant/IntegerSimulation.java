@@ -73,6 +73,12 @@ public final class IntegerSimulation implements AutoCloseable {
                 shifts.put(a.name(), new NDArray[][] {scalar(a.shift())});
             } else if (op instanceof AddOp a) {
                 shifts.put(a.name(), new NDArray[][] {scalar(a.leftShift()), scalar(a.rightShift())});
+            } else if (op instanceof TokenEmbedOp t) {
+                constants.put(t.name(), new NDArray[] {f64(t.embedding(), shape(tensors.get(t.output()).shape()))});
+                shifts.put(t.name(), new NDArray[][] {scalar(t.shift())});
+            } else if (op instanceof LayerNormOp n) {
+                Shape d = new Shape(n.gamma().length);
+                constants.put(n.name(), new NDArray[] {f64(n.gamma(), d), f64(n.beta(), d)});
             }
         }
     }
@@ -121,11 +127,24 @@ public final class IntegerSimulation implements AutoCloseable {
                 y = Pool.maxPool2d(x, shape(m.kernel()), shape(m.stride()), new Shape(0, 0), false);
             } else if (op instanceof GlobalAvgPoolOp a) {
                 y = saturate(roundShift(x.sum(new int[] {2, 3}).mul(a.multiplier()), shifts.get(a.name())[0]), out);
-            } else {
-                AddOp a = (AddOp) op;
+            } else if (op instanceof AddOp a) {
                 NDArray[][] f = shifts.get(a.name());
                 NDArray sum = roundShift(x, f[0]).add(roundShift(values.get(a.right()), f[1]));
                 y = relu(saturate(sum, out), a.relu());
+            } else if (op instanceof TokenEmbedOp t) {
+                y = tokens(t, x, out);
+            } else if (op instanceof LayerNormOp n) {
+                NDArray[] k = constants.get(n.name());
+                y = TransformerSimulation.layerNorm(x, n.epsilon(), k[0], n.gammaFractionBits(), k[1],
+                        out.fractionBits(), out.bits());
+            } else if (op instanceof AttentionOp a) {
+                y = attention(a, x, values.get(a.key()), values.get(a.value()), out);
+            } else if (op instanceof GeluOp g) {
+                y = TransformerSimulation.gelu(x, tensors.get(g.input()).format().fractionBits(), out.fractionBits(),
+                        out.bits());
+            } else {
+                SelectTokenOp t = (SelectTokenOp) op;
+                y = x.get(new NDIndex(":, {}, :", t.token()));
             }
             values.put(op.output(), y);
         }
@@ -167,7 +186,7 @@ public final class IntegerSimulation implements AutoCloseable {
             wo = cs.get(3);
             rows = cols.transpose(0, 2, 3, 1).reshape(batch * ho * wo, cs.get(1));
         } else {
-            rows = x.reshape(batch, l.inputLength());
+            rows = x.reshape(-1, l.inputLength());
         }
         long r = rows.getShape().get(0);
         long padded = (long) l.codebooks() * l.v();
@@ -193,14 +212,16 @@ public final class IntegerSimulation implements AutoCloseable {
         }
         NDArray acc = NDArrays.concat(new NDList(parts), 0).add(k[2]);
         NDArray y = relu(saturate(roundShift(acc, shifts.get(l.name())[0]), out), l.relu());
-        return l.conv() == null ? y : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
+        return l.conv() == null ? y.reshape(batched(batch, tensors.get(l.output()).shape()))
+                : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
     }
 
     private NDArray dense(DenseLayerOp d, NDArray x, FixedPointFormat out) {
         NDArray[] k = constants.get(d.name());
         NDArray acc;
         if (d.conv() == null) {
-            acc = x.reshape(x.getShape().get(0), d.inputLength()).matMul(k[0]).add(k[1]);
+            acc = x.reshape(-1, d.inputLength()).matMul(k[0]).add(k[1])
+                    .reshape(batched(x.getShape().get(0), tensors.get(d.output()).shape()));
         } else {
             ConvGeometry g = d.conv();
             acc = Conv2d.conv2d(x, k[0], null, shape(g.stride()), shape(g.padding()), shape(g.dilation()), 1)
@@ -208,6 +229,38 @@ public final class IntegerSimulation implements AutoCloseable {
                     .add(k[1]);
         }
         return relu(saturate(roundShift(acc, shifts.get(d.name())[0]), out), d.relu());
+    }
+
+    /** Patch embeddings {@code [B, D, H, W]} to tokens {@code [B, T, D]}, with an empty row for the class token. */
+    private NDArray tokens(TokenEmbedOp t, NDArray x, FixedPointFormat out) {
+        Shape s = x.getShape();
+        NDArray patches = roundShift(x.reshape(s.get(0), s.get(1), -1).transpose(0, 2, 1), shifts.get(t.name())[0]);
+        if (t.classToken()) {
+            patches = patches.getManager().zeros(new Shape(s.get(0), 1, s.get(1)), DataType.FLOAT64).concat(patches, 1);
+        }
+        return saturate(patches.add(constants.get(t.name())[0]), out);
+    }
+
+    /** Per head: int8 products, scaled scores, integer softmax, then probabilities times values. */
+    private NDArray attention(AttentionOp a, NDArray q, NDArray k, NDArray v, FixedPointFormat out) {
+        Shape s = q.getShape();
+        NDArray products = heads(q, a.heads()).matMul(heads(k, a.heads()).transpose(0, 1, 3, 2));
+        NDArray p = TransformerSimulation.softmax(products.mul(a.multiplier()), a.scoreFractionBits());
+        NDArray context = p.matMul(heads(v, a.heads())).transpose(0, 2, 1, 3).reshape(s);
+        return saturate(TransformerSimulation.roundShift(context, a.outputShift()), out);
+    }
+
+    private static NDArray heads(NDArray x, int heads) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
+    }
+
+    private static Shape shape(int[] dims) {
+        long[] l = new long[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            l[i] = dims[i];
+        }
+        return new Shape(l);
     }
 
     /** Per-column shifts as three factors broadcast along axis 1, with {@code trailing} unit axes after it. */
@@ -244,10 +297,6 @@ public final class IntegerSimulation implements AutoCloseable {
 
     private static NDArray relu(NDArray x, boolean relu) {
         return relu ? x.maximum(0) : x;
-    }
-
-    private static Shape shape(int[] pair) {
-        return new Shape(pair[0], pair[1]);
     }
 
     private static Shape batched(long batch, int[] shape) {

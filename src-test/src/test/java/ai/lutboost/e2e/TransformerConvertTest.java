@@ -1,7 +1,6 @@
 package ai.lutboost.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.lutboost.cli.LutBoostCommand;
@@ -21,15 +20,15 @@ import picocli.CommandLine;
 
 /**
  * The shipped ViT recipe, shrunk to one encoder block and a few hundred images, runs every stage
- * unchanged, converts the attention and MLP layers, and ends without a bundle, saying why, since
- * transformers have no integer datapath yet.
+ * unchanged, converts the attention and MLP layers, and ends with a bundle whose engine gives the
+ * integer simulation's logits on every test image.
  */
 class TransformerConvertTest {
 
     @TempDir Path dir;
 
     @Test
-    void runConvertsTheEncoderLayersAndSaysWhyNoBundle() throws Exception {
+    void runConvertsTheEncoderLayersAndVerifiesTheBundle() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cmd = LutBoostCommand.commandLine();
@@ -41,9 +40,14 @@ class TransformerConvertTest {
                 "--set", "stages.kmeans.samples=64", "--set", "stages.calibrate.epochs=1",
                 "--set", "stages.calibrate.samples=64", "--set", "stages.finetune.epochs=1");
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("bundle            not exported: "), out.toString());
-        assertFalse(Files.exists(dir.resolve("bundle/manifest.json")), "no bundle");
-        assertTrue(Files.isRegularFile(dir.resolve("checkpoints/freeze.ckpt")), "freeze checkpointed");
+        assertTrue(out.toString().contains("verify            64/64 identical"), out.toString());
+        assertTrue(out.toString().contains("golden vectors    256/256 identical"), out.toString());
+        assertTrue(Files.isRegularFile(dir.resolve("bundle/manifest.json")), "bundle written");
+        String manifest = Files.readString(dir.resolve("bundle/manifest.json"));
+        for (String op : List.of("\"tokens\"", "\"layer_norm\"", "\"attention\"", "\"gelu\"", "\"select_token\"",
+                "\"lut_linear\"")) {
+            assertTrue(manifest.contains("\"op\": " + op), op + " in the manifest");
+        }
 
         JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("report.json"))).getAsJsonObject();
         List<String> stages = new ArrayList<>();
