@@ -134,11 +134,7 @@ class TransformerArithmeticTest {
 
     @Test
     void geluIsWithinItsPolynomialErrorForEveryEightBitInput() {
-        double erfError = 0;
-        for (int i = -100_000; i <= 100_000; i++) {
-            double u = i * 6.0 / 100_000;
-            erfError = Math.max(erfError, Math.abs(erfPolynomial(u) - Erf.erf(u)));
-        }
+        double erfError = erfPolynomialError();
         // The polynomial is 0.096 at u = 0+ (a b^2 + 1): its worst error, harmless in GELU, where
         // it is multiplied by x.
         assertTrue(erfError < 0.1, "I-BERT's erf polynomial is good to 0.1: " + erfError);
@@ -162,19 +158,55 @@ class TransformerArithmeticTest {
         }
     }
 
+    /** The largest error of I-BERT's erf polynomial over a fine grid of [-6, 6]. */
+    private static double erfPolynomialError() {
+        double erfError = 0;
+        for (int i = -100_000; i <= 100_000; i++) {
+            double u = i * 6.0 / 100_000;
+            erfError = Math.max(erfError, Math.abs(erfPolynomial(u) - Erf.erf(u)));
+        }
+        return erfError;
+    }
+
+    @Test
+    void geluIsWithinItsPolynomialErrorForEverySixteenBitInput() {
+        // The transformer graph feeds GELU 16-bit inputs and keeps 8-bit outputs.
+        double erfError = erfPolynomialError();
+        for (int f : new int[] {6, 9, 12}) {
+            for (int fOut : new int[] {3, 5}) {
+                for (long q = -32768; q <= 32767; q++) {
+                    double x = Math.scalb((double) q, -f);
+                    long got = TransformerArithmetic.gelu(q, f, fOut, 8);
+                    double exact = 0.5 * x * (1 + Erf.erf(x / Math.sqrt(2)));
+                    double clipped = Math.max(Math.scalb(-128.0, -fOut), Math.min(Math.scalb(127.0, -fOut), exact));
+                    // As for 8 bits, plus for f > 10 the input's rounding to 2^-10 (half a step,
+                    // times GELU's largest slope 1.13).
+                    double bound = Math.abs(x) * (erfError / 2 + 1e-3) + Math.scalb(1.0, -fOut - 1)
+                            + (f > 10 ? 1.13 * Math.scalb(1.0, -11) : 0);
+                    double real = Math.scalb((double) got, -fOut);
+                    assertTrue(Math.abs(real - clipped) <= bound,
+                            "gelu(" + q + " * 2^-" + f + ") to 2^-" + fOut + ": " + real + " against " + exact);
+                }
+            }
+        }
+    }
+
     @Test
     void layerNormIsWithinItsRoundingBound() {
         Random r = new Random(17);
         int fGamma = 12;
         int fOut = 4;
-        for (int trial = 0; trial < 300; trial++) {
-            int d = new int[] {16, 64, 192}[trial % 3];
-            int f = 2 + r.nextInt(5);
+        for (int trial = 0; trial < 400; trial++) {
+            // 8-bit inputs at several widths, and the 16-bit inputs of a transformer's residual stream at D = 64.
+            int bits = trial % 4 == 3 ? 16 : 8;
+            int d = bits == 16 ? 64 : new int[] {16, 64, 192}[trial % 3];
+            int f = 2 + r.nextInt(5) + (bits - 8);
             long[] q = new long[d];
-            int spread = 4 + r.nextInt(60);
-            long offset = r.nextInt(41) - 20;
+            long spread = (4 + r.nextInt(60)) << (bits - 8);
+            long offset = (r.nextInt(41) - 20) << (bits - 8);
+            long max = (1L << (bits - 1)) - 1;
             for (int i = 0; i < d; i++) {
-                q[i] = Math.max(-128, Math.min(127, offset + Math.round(r.nextGaussian() * spread)));
+                q[i] = Math.max(-max - 1, Math.min(max, offset + Math.round(r.nextGaussian() * spread)));
             }
             long[] gamma = new long[d];
             long[] beta = new long[d];
