@@ -19,59 +19,59 @@ import org.junit.jupiter.api.Test;
 
 class TrainingLoopTest {
 
+    /** A 4-to-3 linear classifier trained by SGD at 0.1. */
+    private static Trainer trainer(Model model) {
+        model.setBlock(Linear.builder().setUnits(3).build());
+        ResumableOptimizer sgd = new ResumableOptimizer(ResumableOptimizer.Kind.SGD, Tracker.fixed(0.1f), 0f, 0f);
+        Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd));
+        trainer.initialize(new Shape(1, 4));
+        return trainer;
+    }
+
+    /** Eight random samples in batches of 4. */
+    private static ArrayDataset data(NDManager m) {
+        return new ArrayDataset.Builder()
+                .setData(m.randomNormal(new Shape(8, 4)))
+                .optLabels(m.create(new float[] {0, 1, 2, 0, 1, 2, 0, 1}))
+                .setSampling(4, false)
+                .build();
+    }
+
     @Test
     void aNonFiniteLossStopsNamingStageEpochAndStep() throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-                Model model = Model.newInstance("t")) {
-            model.setBlock(Linear.builder().setUnits(3).build());
-            ResumableOptimizer sgd = new ResumableOptimizer(ResumableOptimizer.Kind.SGD, Tracker.fixed(0.1f), 0f, 0f);
-            try (Trainer trainer = model.newTrainer(
-                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd))) {
-                trainer.initialize(new Shape(1, 4));
-                ArrayDataset data = new ArrayDataset.Builder()
-                        .setData(m.randomNormal(new Shape(8, 4)))
-                        .optLabels(m.create(new float[] {0, 1, 2, 0, 1, 2, 0, 1}))
-                        .setSampling(4, false)
-                        .build();
-                TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
-                EpochMetrics fine = TrainingLoop.runEpoch("finetune", trainer, data, 0, 3, 2, Tracker.fixed(0.1f), null, options);
-                assertTrue(Double.isFinite(fine.trainLoss()) && fine.trainLoss() > 0, "loss " + fine.trainLoss());
-                TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                        () -> TrainingLoop.runEpoch("finetune", trainer, data, 2, 3, 2, Tracker.fixed(0.1f),
-                                (x, labels, preds) -> preds.head().sum().mul(Float.NaN), options));
-                assertTrue(e.getMessage().startsWith("training diverged in stage finetune, epoch 3, step 1: loss is NaN;"
-                        + " lower the stage's learning rate (now 0.100000)"), e.getMessage());
-            }
+                Model model = Model.newInstance("t");
+                Trainer trainer = trainer(model)) {
+            ArrayDataset data = data(m);
+            TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
+            EpochMetrics fine = TrainingLoop.runEpoch("finetune", trainer, data, 0, 3, 2, Tracker.fixed(0.1f), null, options);
+            assertTrue(Double.isFinite(fine.trainLoss()) && fine.trainLoss() > 0, "loss " + fine.trainLoss());
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> TrainingLoop.runEpoch("finetune", trainer, data, 2, 3, 2, Tracker.fixed(0.1f),
+                            (x, labels, preds) -> preds.head().sum().mul(Float.NaN), options));
+            assertTrue(e.getMessage().startsWith("training diverged in stage finetune, epoch 3, step 1: loss is NaN;"
+                    + " lower the stage's learning rate (now 0.100000)"), e.getMessage());
         }
     }
 
     @Test
     void aFiniteLossWithANonFiniteGradientStopsBeforeTheStepNamingTheParameters() throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-                Model model = Model.newInstance("t")) {
-            model.setBlock(Linear.builder().setUnits(3).build());
-            ResumableOptimizer sgd = new ResumableOptimizer(ResumableOptimizer.Kind.SGD, Tracker.fixed(0.1f), 0f, 0f);
-            try (Trainer trainer = model.newTrainer(
-                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd))) {
-                trainer.initialize(new Shape(1, 4));
-                ArrayDataset data = new ArrayDataset.Builder()
-                        .setData(m.randomNormal(new Shape(8, 4)))
-                        .optLabels(m.create(new float[] {0, 1, 2, 0, 1, 2, 0, 1}))
-                        .setSampling(4, false)
-                        .build();
-                float[] before = model.getBlock().getParameters().get("weight").getArray().toFloatArray();
-                TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
-                // sqrt at 0: the loss is 0, its derivative infinite, and times the zero inner
-                // derivative NaN, in every weight and bias.
-                TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                        () -> TrainingLoop.runEpoch("calibrate", trainer, data, 0, 2, 2, Tracker.fixed(0.1f),
-                                (x, labels, preds) -> preds.head().sub(preds.head()).sqrt().sum(), options));
-                assertEquals("training diverged in stage calibrate, epoch 1, step 1: the gradients of weight, bias are"
-                        + " not finite; lower the stage's learning rate (now 0.100000)", e.getMessage().substring(0,
-                        e.getMessage().indexOf(')') + 1));
-                assertArrayEquals(before, model.getBlock().getParameters().get("weight").getArray().toFloatArray(),
-                        "no step was taken");
-            }
+                Model model = Model.newInstance("t");
+                Trainer trainer = trainer(model)) {
+            ArrayDataset data = data(m);
+            float[] before = model.getBlock().getParameters().get("weight").getArray().toFloatArray();
+            TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
+            // sqrt at 0: the loss is 0, its derivative infinite, and times the zero inner
+            // derivative NaN, in every weight and bias.
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> TrainingLoop.runEpoch("calibrate", trainer, data, 0, 2, 2, Tracker.fixed(0.1f),
+                            (x, labels, preds) -> preds.head().sub(preds.head()).sqrt().sum(), options));
+            assertEquals("training diverged in stage calibrate, epoch 1, step 1: the gradients of weight, bias are"
+                    + " not finite; lower the stage's learning rate (now 0.100000)", e.getMessage().substring(0,
+                    e.getMessage().indexOf(')') + 1));
+            assertArrayEquals(before, model.getBlock().getParameters().get("weight").getArray().toFloatArray(),
+                    "no step was taken");
         }
     }
 }
