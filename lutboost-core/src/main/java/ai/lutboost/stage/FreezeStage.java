@@ -123,8 +123,8 @@ public final class FreezeStage extends AbstractTrainingStage {
             dense = IntegerModelBuilder.roundDenseWeights(model.block(), shape);
             formats = IntegerModelBuilder.lutInputFormats(model.block(), shape, images, CALIBRATION_BATCH);
         } catch (QuantizationException e) {
-            // A model with no datapath yet (a transformer) still freezes its tables; it only cannot
-            // be exported, and the export says why.
+            // A model with a block the datapath lacks (a user's own layer) still freezes its
+            // tables; it only cannot be exported, and the export says why.
             ctx.log("freeze: LUT inputs stay unrounded, the model has no integer datapath: " + e.getMessage());
             return;
         }
