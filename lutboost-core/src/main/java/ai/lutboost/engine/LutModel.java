@@ -695,18 +695,15 @@ public final class LutModel {
             if (!java.util.Arrays.equals(shapes.get(out), new int[] {shape[1]})) {
                 throw shapeError(o, out, new int[] {shape[1]});
             }
-            if (!bits.get(in).equals(bits.get(out)) || !fractions.get(in).equals(fractions.get(out))) {
-                throw new BundleFormatException(ManifestObject.FILE, o.where("output") + ": selecting keeps the"
-                        + " input's format " + format(in) + ", the manifest gives " + format(out));
-            }
+            sameFormat(o, in, out);
             ops.add(new SelectToken(name, in, out, token, shape[1]));
             summaries.add(new LayerSummary(name, "select_token", "token " + token, format(out), 0, 0));
         }
 
         void sameFormat(ManifestObject o, int in, int out) throws BundleFormatException {
             if (!bits.get(in).equals(bits.get(out)) || !fractions.get(in).equals(fractions.get(out))) {
-                throw new BundleFormatException(ManifestObject.FILE, o.where("output") + ": pooling keeps its"
-                        + " input's format " + format(in) + ", the manifest gives " + format(out));
+                throw new BundleFormatException(ManifestObject.FILE, o.where("output") + ": " + o.string("op")
+                        + " keeps its input's format " + format(in) + ", the manifest gives " + format(out));
             }
         }
 

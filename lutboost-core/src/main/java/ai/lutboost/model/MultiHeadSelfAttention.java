@@ -85,7 +85,15 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
         return context.transpose(0, 2, 1, 3).reshape(b, t, d);
     }
 
-    private static NDArray splitHeads(NDArray x, int heads) {
+    /**
+     * Splits the columns of {@code [B, T, D]} into heads: head {@code h} is columns
+     * {@code h D/heads .. (h+1) D/heads - 1}.
+     *
+     * @param x the projections {@code [B, T, D]}
+     * @param heads heads; divides {@code D}
+     * @return {@code [B, heads, T, D / heads]}
+     */
+    public static NDArray splitHeads(NDArray x, int heads) {
         Shape s = x.getShape();
         return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
     }

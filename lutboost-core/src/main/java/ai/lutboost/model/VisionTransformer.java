@@ -159,15 +159,8 @@ public class VisionTransformer extends AbstractZooBlock {
             NDArray cls = ps.getValue(clsToken, input.getDevice(), training);
             NDArray pos = ps.getValue(posEmbed, input.getDevice(), training);
             scope.tempAttachAll(input, cls, pos);
-            NDArray x = child("patch_embed").forward(ps, inputs, training).singletonOrThrow();
-            long b = x.getShape().get(0);
-            long d = x.getShape().get(1);
-            x = x.reshape(b, d, -1).transpose(0, 2, 1);
-            if (config.pooling() == Pooling.CLS) {
-                x = cls.broadcast(new Shape(b, 1, d)).concat(x, 1);
-            }
-            x = x.add(pos);
-            NDList h = new NDList(x);
+            NDArray patches = child("patch_embed").forward(ps, inputs, training).singletonOrThrow();
+            NDList h = new NDList(tokens(patches, config.pooling() == Pooling.CLS ? cls : null, pos));
             for (int i = 1; i <= config.depth(); i++) {
                 h = child("encoder" + i).forward(ps, h, training);
             }
@@ -178,6 +171,28 @@ public class VisionTransformer extends AbstractZooBlock {
             logits.attach(outer);
             return new NDList(logits);
         }
+    }
+
+    /**
+     * The token sequence from the patch embedding: one token per position, row-major, after the
+     * class token when there is one, plus the position embeddings.
+     *
+     * <p>Every op's first operand comes from {@code patches}, so the results live in its manager,
+     * not in the parameters' (DESIGN §9).
+     *
+     * @param patches the patch embedding {@code [B, D, H, W]}
+     * @param cls the class token {@code [1, 1, D]}, or null for none
+     * @param pos the position embeddings {@code [1, T, D]}
+     * @return the tokens {@code [B, T, D]}
+     */
+    public static NDArray tokens(NDArray patches, NDArray cls, NDArray pos) {
+        long b = patches.getShape().get(0);
+        long d = patches.getShape().get(1);
+        NDArray x = patches.reshape(b, d, -1).transpose(0, 2, 1);
+        if (cls != null) {
+            x = x.getManager().zeros(new Shape(b, 1, d), x.getDataType()).add(cls).concat(x, 1);
+        }
+        return x.add(pos);
     }
 
     /** {@inheritDoc} */

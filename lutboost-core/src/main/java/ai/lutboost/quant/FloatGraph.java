@@ -189,11 +189,7 @@ final class FloatGraph {
     }
 
     private void residualAdd(String left, String right, String out) {
-        shapes.put(out, shapes.get(left));
-        Node add = new Node(Kind.ADD, out, List.of(left, right), out, null, shapes.get(left));
-        nodes.add(add);
-        last = add;
-        current = out;
+        node(Kind.ADD, out, List.of(left, right), null, shapes.get(left));
     }
 
     private void walkTransformer(VisionTransformer vit, String path) throws QuantizationException {
@@ -227,12 +223,7 @@ final class FloatGraph {
             walk(projections.get(p), path + ".attn." + p);
             qkv.add(current);
         }
-        String out = path + ".attn";
-        shapes.put(out, shapes.get(qkv.get(0)));
-        Node a = new Node(Kind.ATTENTION, out, qkv, out, attention, shapes.get(out));
-        nodes.add(a);
-        last = a;
-        current = out;
+        node(Kind.ATTENTION, path + ".attn", qkv, attention, shapes.get(qkv.get(0)));
         walk(projections.get("proj"), path + ".attn.proj");
         residualAdd(x, current, path + ".add1");
         String y = current;
@@ -264,7 +255,12 @@ final class FloatGraph {
     }
 
     private Node add(Kind kind, String path, Block block, int[] outputShape) {
-        Node n = new Node(kind, path, List.of(current), path, block, outputShape);
+        return node(kind, path, List.of(current), block, outputShape);
+    }
+
+    /** Appends an op that writes the tensor named like it, and makes that tensor the current one. */
+    private Node node(Kind kind, String path, List<String> inputs, Block block, int[] outputShape) {
+        Node n = new Node(kind, path, inputs, path, block, outputShape);
         shapes.put(path, outputShape);
         nodes.add(n);
         last = n;
@@ -305,7 +301,10 @@ final class FloatGraph {
             case MAXPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow();
             case AVGPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow().reshape(x.getShape().get(0), -1);
             case ADD -> x.add(values.get(1));
-            case TOKENS -> tokens((VisionTransformer) node.block, x);
+            case TOKENS -> {
+                VisionTransformer vit = (VisionTransformer) node.block;
+                yield VisionTransformer.tokens(x, vit.getClassToken().getArray(), vit.getPositionEmbedding().getArray());
+            }
             case NORM -> node.block.forward(ps, new NDList(x), false).singletonOrThrow();
             case ATTENTION -> MultiHeadSelfAttention.attend(x, values.get(1), values.get(2),
                     ((MultiHeadSelfAttention) node.block).getHeads());
@@ -313,16 +312,6 @@ final class FloatGraph {
             case SELECT -> x.get(new NDIndex(":, 0, :"));
         };
         return node.relu ? Activation.relu(y) : y;
-    }
-
-    /** The token sequence as {@link VisionTransformer} forms it from the patch embedding. */
-    private static NDArray tokens(VisionTransformer vit, NDArray x) {
-        long b = x.getShape().get(0);
-        long d = x.getShape().get(1);
-        NDArray patches = x.reshape(b, d, -1).transpose(0, 2, 1);
-        // The first operand of each op is the batch's, so results stay in the batch's scope.
-        NDArray cls = patches.getManager().zeros(new Shape(b, 1, d), x.getDataType()).add(vit.getClassToken().getArray());
-        return cls.concat(patches, 1).add(vit.getPositionEmbedding().getArray());
     }
 
     /** A conv's input stays an image and a token sequence {@code [B, T, D]} stays one; others flatten. */

@@ -193,9 +193,9 @@ public final class IntegerModelBuilder {
         }
         for (int i = graph.nodes.size() - 1; i >= 0; i--) {
             FloatGraph.Node n = graph.nodes.get(i);
-            boolean pool = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.AVGPOOL
+            boolean keepsFormat = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.AVGPOOL
                     || n.kind == FloatGraph.Kind.SELECT;
-            if (pool && pinned.containsKey(n.output)) {
+            if (keepsFormat && pinned.containsKey(n.output)) {
                 pinned.putIfAbsent(n.inputs.get(0), pinned.get(n.output));
             }
         }

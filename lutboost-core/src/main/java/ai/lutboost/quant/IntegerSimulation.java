@@ -12,6 +12,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.lutboost.layer.LutConv2d;
 import ai.lutboost.layer.LutMath;
 import ai.lutboost.layer.Metric;
+import ai.lutboost.model.MultiHeadSelfAttention;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -244,15 +245,10 @@ public final class IntegerSimulation implements AutoCloseable {
     /** Per head: int8 products, scaled scores, integer softmax, then probabilities times values. */
     private NDArray attention(AttentionOp a, NDArray q, NDArray k, NDArray v, FixedPointFormat out) {
         Shape s = q.getShape();
-        NDArray products = heads(q, a.heads()).matMul(heads(k, a.heads()).transpose(0, 1, 3, 2));
+        NDArray products = MultiHeadSelfAttention.splitHeads(q, a.heads()).matMul(MultiHeadSelfAttention.splitHeads(k, a.heads()).transpose(0, 1, 3, 2));
         NDArray p = TransformerSimulation.softmax(products.mul(a.multiplier()), a.scoreFractionBits());
-        NDArray context = p.matMul(heads(v, a.heads())).transpose(0, 2, 1, 3).reshape(s);
+        NDArray context = p.matMul(MultiHeadSelfAttention.splitHeads(v, a.heads())).transpose(0, 2, 1, 3).reshape(s);
         return saturate(TransformerSimulation.roundShift(context, a.outputShift()), out);
-    }
-
-    private static NDArray heads(NDArray x, int heads) {
-        Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
     }
 
     private static Shape shape(int[] dims) {
