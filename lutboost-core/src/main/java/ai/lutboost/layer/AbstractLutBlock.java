@@ -51,15 +51,13 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     /**
      * Registers the parameters.
      *
-     * @param name the layer's name, for messages
-     * @param spec how the input is quantized
-     * @param mode the initial forward mode
+     * @param builder the name, spec and initial mode
      */
-    protected AbstractLutBlock(String name, LayerSpec spec, LutMode mode) {
+    protected AbstractLutBlock(BaseBuilder<?> builder) {
         super(VERSION);
-        this.name = name;
-        this.spec = spec;
-        this.mode = mode;
+        this.name = builder.name;
+        this.spec = builder.spec;
+        this.mode = builder.mode;
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
         centroids = addParameter(
@@ -463,5 +461,75 @@ public abstract class AbstractLutBlock extends AbstractBlock {
         if (loadVersion >= VERSION && is.readBoolean()) {
             inputQuantization = new InputQuantization(is.readInt(), is.readInt());
         }
+    }
+
+    /**
+     * What both LUT layers' builders set, in the manner of DJL's {@code ConvolutionBuilder}.
+     *
+     * @param <T> the concrete builder, returned by the setters
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+
+        protected String name;
+        protected LayerSpec spec;
+        protected LutMode mode = LutMode.STRAIGHT_THROUGH;
+
+        /**
+         * Starts a builder.
+         *
+         * @param defaultName the name used when none is set
+         */
+        protected BaseBuilder(String defaultName) {
+            this.name = defaultName;
+        }
+
+        /**
+         * Sets how the input (a convolution's patches) is quantized.
+         *
+         * @param spec the spec
+         * @return this builder
+         */
+        public T setSpec(LayerSpec spec) {
+            this.spec = spec;
+            return self();
+        }
+
+        /**
+         * Sets the layer's name for messages.
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public T setName(String name) {
+            this.name = name;
+            return self();
+        }
+
+        /**
+         * Sets the forward mode; straight-through when not set.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
+        public T optMode(LutMode mode) {
+            this.mode = mode;
+            return self();
+        }
+
+        /**
+         * Fails naming the layer unless a spec was set.
+         *
+         * @throws IllegalArgumentException if no spec was set
+         */
+        protected void checkSpec() {
+            Preconditions.checkArgument(spec != null, "layer " + name + ": a LayerSpec is required");
+        }
+
+        /**
+         * Returns this builder as its concrete type.
+         *
+         * @return this
+         */
+        protected abstract T self();
     }
 }

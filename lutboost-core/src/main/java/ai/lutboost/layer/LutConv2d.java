@@ -28,7 +28,7 @@ public class LutConv2d extends AbstractLutBlock {
     private final Shape dilation;
 
     protected LutConv2d(Builder builder) {
-        super(builder.name, builder.spec, builder.mode);
+        super(builder);
         filters = builder.filters;
         kernel = builder.kernel;
         stride = builder.stride;
@@ -194,18 +194,17 @@ public class LutConv2d extends AbstractLutBlock {
     }
 
     /** Builds a {@link LutConv2d}. */
-    public static final class Builder {
+    public static final class Builder extends BaseBuilder<Builder> {
 
-        private String name = "lut_conv2d";
         private int filters;
         private Shape kernel;
         private Shape stride = new Shape(1, 1);
         private Shape padding = new Shape(0, 0);
         private Shape dilation = new Shape(1, 1);
-        private LayerSpec spec;
-        private LutMode mode = LutMode.STRAIGHT_THROUGH;
 
-        Builder() {}
+        Builder() {
+            super("lut_conv2d");
+        }
 
         /**
          * Sets the number of output channels.
@@ -226,28 +225,6 @@ public class LutConv2d extends AbstractLutBlock {
          */
         public Builder setKernelShape(Shape kernel) {
             this.kernel = kernel;
-            return this;
-        }
-
-        /**
-         * Sets how patches are quantized.
-         *
-         * @param spec the spec
-         * @return this builder
-         */
-        public Builder setSpec(LayerSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        /**
-         * Sets the layer's name for messages.
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder setName(String name) {
-            this.name = name;
             return this;
         }
 
@@ -284,14 +261,9 @@ public class LutConv2d extends AbstractLutBlock {
             return this;
         }
 
-        /**
-         * Sets the forward mode; straight-through when not set.
-         *
-         * @param mode the mode
-         * @return this builder
-         */
-        public Builder optMode(LutMode mode) {
-            this.mode = mode;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -304,7 +276,7 @@ public class LutConv2d extends AbstractLutBlock {
             Preconditions.checkArgument(filters > 0, "layer " + name + ": filters must be positive");
             Preconditions.checkArgument(
                     kernel != null && kernel.dimension() == 2, "layer " + name + ": a 2-D kernel shape is required");
-            Preconditions.checkArgument(spec != null, "layer " + name + ": a LayerSpec is required");
+            checkSpec();
             return new LutConv2d(this);
         }
     }

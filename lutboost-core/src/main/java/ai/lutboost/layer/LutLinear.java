@@ -26,7 +26,7 @@ public class LutLinear extends AbstractLutBlock {
     private final long units;
 
     protected LutLinear(Builder builder) {
-        super(builder.name, builder.spec, builder.mode);
+        super(builder);
         this.units = builder.units;
     }
 
@@ -155,14 +155,13 @@ public class LutLinear extends AbstractLutBlock {
     }
 
     /** Builds a {@link LutLinear}. */
-    public static final class Builder {
+    public static final class Builder extends BaseBuilder<Builder> {
 
-        private String name = "lut_linear";
         private long units;
-        private LayerSpec spec;
-        private LutMode mode = LutMode.STRAIGHT_THROUGH;
 
-        Builder() {}
+        Builder() {
+            super("lut_linear");
+        }
 
         /**
          * Sets the output size {@code N}.
@@ -175,36 +174,9 @@ public class LutLinear extends AbstractLutBlock {
             return this;
         }
 
-        /**
-         * Sets how the input is quantized.
-         *
-         * @param spec the spec
-         * @return this builder
-         */
-        public Builder setSpec(LayerSpec spec) {
-            this.spec = spec;
-            return this;
-        }
-
-        /**
-         * Sets the layer's name for messages; {@code lut_linear} when not set.
-         *
-         * @param name the name
-         * @return this builder
-         */
-        public Builder setName(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Sets the forward mode; straight-through when not set.
-         *
-         * @param mode the mode
-         * @return this builder
-         */
-        public Builder optMode(LutMode mode) {
-            this.mode = mode;
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -215,7 +187,7 @@ public class LutLinear extends AbstractLutBlock {
          */
         public LutLinear build() {
             Preconditions.checkArgument(units > 0, "layer " + name + ": units must be positive");
-            Preconditions.checkArgument(spec != null, "layer " + name + ": a LayerSpec is required");
+            checkSpec();
             return new LutLinear(this);
         }
     }
