@@ -72,6 +72,10 @@ final class BenchCommand extends BaseCommand {
     @Option(names = "--conv-k", paramLabel = "K", defaultValue = "16", description = "K of the LutConv2d (default: ${DEFAULT-VALUE}).")
     int convK;
 
+    @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "l2",
+            description = "Distance of both LUT layers: l2, l1 or chebyshev (default: ${DEFAULT-VALUE}).")
+    String metric;
+
     @Option(names = "--kmeans-samples", paramLabel = "N", defaultValue = "50000", description = "Training images whose activations k-means clusters (default: ${DEFAULT-VALUE}).")
     int kmeansSamples;
 
@@ -93,20 +97,23 @@ final class BenchCommand extends BaseCommand {
 
     @Override
     protected int doCall() throws Exception {
+        Metric distance = Metric.parse(metric);
+        String name = distance.name().toLowerCase(Locale.ROOT);
         if (!skip.contains("linear")) {
             StepTiming[] t = TrainStepBenchmark.compare(
                     "Linear", Linear.builder().setUnits(512).build(),
-                    "LutLinear", LutLinear.builder().setName("bench").setUnits(512).setSpec(LayerSpec.of(linearV, linearK)).build(),
+                    "LutLinear", LutLinear.builder().setName("bench").setUnits(512)
+                            .setSpec(new LayerSpec(linearV, linearK, distance, 8, false)).build(),
                     new Shape(128, 512), warmup, steps, null);
-            report(t, "D=N=512, batch 128, v=" + linearV + ", K=" + linearK);
+            report(t, "D=N=512, batch 128, v=" + linearV + ", K=" + linearK + ", " + name);
         }
         if (!skip.contains("conv")) {
             Block dense = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
             Block lut = LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
-                    .setSpec(new LayerSpec(convV, convK, Metric.L2, 8, false)).build();
+                    .setSpec(new LayerSpec(convV, convK, distance, 8, false)).build();
             StepTiming[] t = TrainStepBenchmark.compare("Conv2d", dense, "LutConv2d", lut,
                     new Shape(128, 6, 14, 14), warmup, steps, null);
-            report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK);
+            report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK + ", " + name);
         }
         if (!skip.contains("memory")) {
             long[] rss = TrainStepBenchmark.residentMemory(

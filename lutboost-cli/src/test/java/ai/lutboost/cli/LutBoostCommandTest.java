@@ -35,6 +35,18 @@ class LutBoostCommandTest {
         assertTrue(r.err().contains("Unknown options: '--epochz'"), r.err());
     }
 
+    @Test
+    void benchTimesTheLayersWithTheMetricAsked() {
+        CliFixture r = CliFixture.run("bench", "-q", "--metric", "chebyshev", "--steps", "2", "--warmup", "1",
+                "--skip", "conv,memory,kmeans,engine-layer,engine-model");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("[D=N=512, batch 128, v=4, K=16, chebyshev]"), r.out());
+        CliFixture bad = CliFixture.run("bench", "--metric", "manhattan", "--skip",
+                "linear,conv,memory,kmeans,engine-layer,engine-model");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("unknown metric 'manhattan', expected l2, l1 or chebyshev"), bad.err());
+    }
+
     private Path recipe(String trainSection) throws Exception {
         return Files.writeString(dir.resolve("r.yaml"), String.join("\n",
                 "name: r", "model:", "  arch: lenet5", "train:", trainSection, ""));
