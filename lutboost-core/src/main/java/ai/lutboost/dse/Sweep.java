@@ -10,9 +10,8 @@ import ai.lutboost.quant.ModelShapes;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.stage.StageResult;
 import ai.lutboost.training.AtomicFiles;
+import ai.lutboost.training.ReportJson;
 import ai.lutboost.training.TrainOptions;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,8 +32,6 @@ public final class Sweep {
 
     /** The file a finished point leaves. */
     public static final String RESULT = "result.json";
-
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     private Sweep() {}
 
@@ -112,14 +109,14 @@ public final class Sweep {
                     new int[] {d.channels(), d.height(), d.width()});
             SweepResult result = new SweepResult(point, freeze.testAccuracy(), (System.nanoTime() - start) / 1e9,
                     NetworkCost.of(model, shapes, 32, 8));
-            AtomicFiles.writeString(file, GSON.toJson(result));
+            AtomicFiles.writeString(file, ReportJson.GSON.toJson(result));
             return result;
         }
     }
 
     private static SweepResult read(Path file) throws LutBoostException {
         try {
-            SweepResult r = GSON.fromJson(Files.readString(file), SweepResult.class);
+            SweepResult r = ReportJson.GSON.fromJson(Files.readString(file), SweepResult.class);
             if (r == null || r.cost() == null) {
                 throw new JsonParseException("incomplete");
             }

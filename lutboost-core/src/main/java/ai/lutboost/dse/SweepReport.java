@@ -2,7 +2,7 @@ package ai.lutboost.dse;
 
 import ai.lutboost.LutBoostException;
 import ai.lutboost.training.AtomicFiles;
-import com.google.gson.GsonBuilder;
+import ai.lutboost.training.ReportJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ public final class SweepReport {
         json.put("array", model.array());
         json.put("results", results);
         AtomicFiles.writeString(dir.resolve("dse.json"),
-                new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json));
+                ReportJson.GSON.toJson(json));
 
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))

@@ -4,8 +4,7 @@ import ai.lutboost.LutBoostException;
 import ai.lutboost.stage.StageResult;
 import ai.lutboost.training.AtomicFiles;
 import ai.lutboost.training.CheckpointException;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
+import ai.lutboost.training.ReportJson;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +38,6 @@ public record PipelineReport(
 
     /** The report's file name in the output directory. */
     public static final String FILE = "report.json";
-
-    private static final Gson GSON = new GsonBuilder()
-            .setPrettyPrinting()
-            .serializeSpecialFloatingPointValues()
-            .create();
 
     /** Copies the lists. */
     public PipelineReport {
@@ -100,7 +94,7 @@ public record PipelineReport(
      * @throws LutBoostException if it cannot be written
      */
     public void write(Path file) throws LutBoostException {
-        AtomicFiles.writeString(file, GSON.toJson(this));
+        AtomicFiles.writeString(file, ReportJson.GSON.toJson(this));
         ReportPlots.write(this, file.toAbsolutePath().getParent().resolve("plots"));
     }
 
@@ -113,7 +107,8 @@ public record PipelineReport(
      */
     public static PipelineReport read(Path file) throws LutBoostException {
         try {
-            PipelineReport r = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), PipelineReport.class);
+            PipelineReport r = ReportJson.GSON.fromJson(
+                    Files.readString(file, StandardCharsets.UTF_8), PipelineReport.class);
             if (r == null || r.stages() == null) {
                 throw new JsonParseException("no stages");
             }
@@ -136,8 +131,10 @@ public record PipelineReport(
         b.append(String.format(Locale.ROOT, "%-10s %9s %9s %8s %9s%n", "stage", "test acc", "drop", "val acc", "seconds"));
         for (StageResult s : stages) {
             String drop = base == null ? "" : String.format(Locale.ROOT, "%+.2f", 100 * (s.testAccuracy() - base.testAccuracy()));
-            b.append(String.format(Locale.ROOT, "%-10s %8.2f%% %9s %7.2f%% %9.1f%n", s.stage(),
-                    100 * s.testAccuracy(), drop, 100 * s.validationAccuracy(), s.seconds()));
+            String val = Double.isFinite(s.validationAccuracy())
+                    ? String.format(Locale.ROOT, "%.2f%%", 100 * s.validationAccuracy()) : "-";
+            b.append(String.format(Locale.ROOT, "%-10s %8.2f%% %9s %8s %9.1f%n", s.stage(),
+                    100 * s.testAccuracy(), drop, val, s.seconds()));
         }
         if (!layers.isEmpty()) {
             b.append(String.format(Locale.ROOT, "%n%-24s %-7s %3s %4s %-9s %4s %9s %10s %10s %9s%n",

@@ -10,7 +10,6 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.loss.Loss;
-import ai.djl.util.JsonUtils;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.Datasets;
@@ -216,6 +215,6 @@ public final class BaselineTrainer {
         json.put("testSamples", result.testSamples());
         json.put("trainSeconds", result.totalSeconds());
         json.put("epochs", result.history());
-        AtomicFiles.writeString(file, JsonUtils.GSON_PRETTY.toJson(json));
+        AtomicFiles.writeString(file, ReportJson.GSON.toJson(json));
     }
 }
