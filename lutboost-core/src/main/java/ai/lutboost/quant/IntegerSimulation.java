@@ -1,5 +1,7 @@
 package ai.lutboost.quant;
 
+import static ai.lutboost.model.MultiHeadSelfAttention.splitHeads;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -12,7 +14,6 @@ import ai.djl.nn.pooling.Pool;
 import ai.lutboost.layer.LutConv2d;
 import ai.lutboost.layer.LutMath;
 import ai.lutboost.layer.Metric;
-import ai.lutboost.model.MultiHeadSelfAttention;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -245,9 +246,9 @@ public final class IntegerSimulation implements AutoCloseable {
     /** Per head: int8 products, scaled scores, integer softmax, then probabilities times values. */
     private NDArray attention(AttentionOp a, NDArray q, NDArray k, NDArray v, FixedPointFormat out) {
         Shape s = q.getShape();
-        NDArray products = MultiHeadSelfAttention.splitHeads(q, a.heads()).matMul(MultiHeadSelfAttention.splitHeads(k, a.heads()).transpose(0, 1, 3, 2));
+        NDArray products = splitHeads(q, a.heads()).matMul(splitHeads(k, a.heads()).transpose(0, 1, 3, 2));
         NDArray p = TransformerSimulation.softmax(products.mul(a.multiplier()), a.scoreFractionBits());
-        NDArray context = p.matMul(MultiHeadSelfAttention.splitHeads(v, a.heads())).transpose(0, 2, 1, 3).reshape(s);
+        NDArray context = p.matMul(splitHeads(v, a.heads())).transpose(0, 2, 1, 3).reshape(s);
         return saturate(TransformerSimulation.roundShift(context, a.outputShift()), out);
     }
 
