@@ -3,6 +3,8 @@ package ai.lutboost.cli;
 import ai.lutboost.recipe.Recipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code lutboost run}: the whole job on a recipe, the quickstart recipe by default. */
@@ -20,9 +22,13 @@ final class RunCommand extends BaseCommand {
             index = "0",
             arity = "0..1",
             paramLabel = "RECIPE",
-            defaultValue = ShippedRecipes.DEFAULT,
-            description = "Recipe file or shipped recipe name (default: ${DEFAULT-VALUE}).")
+            description = "Recipe file or shipped recipe name (default: " + ShippedRecipes.DEFAULT + ").")
     String recipe;
+
+    // train, convert, export and dse name their recipe with -r; run accepts it too, so a command line
+    // can move from one to the other unchanged.
+    @Option(names = {"-r", "--recipe"}, paramLabel = "RECIPE", description = "The same as RECIPE.")
+    String recipeOption;
 
     @Mixin RecipeOptions options;
 
@@ -30,7 +36,12 @@ final class RunCommand extends BaseCommand {
 
     @Override
     protected int doCall() throws Exception {
-        Recipe r = ShippedRecipes.load(recipe, options.overrides);
+        if (recipe != null && recipeOption != null && !recipe.equals(recipeOption)) {
+            throw new ParameterException(spec.commandLine(),
+                    "two recipes given: '" + recipe + "' and --recipe '" + recipeOption + "'; give one");
+        }
+        String name = recipe != null ? recipe : recipeOption != null ? recipeOption : ShippedRecipes.DEFAULT;
+        Recipe r = ShippedRecipes.load(name, options.overrides);
         if (!r.converts()) {
             RecipeRunner.trainBaseline(r, options, common, out());
         } else {

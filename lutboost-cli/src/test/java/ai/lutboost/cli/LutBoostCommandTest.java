@@ -154,6 +154,17 @@ class LutBoostCommandTest {
     }
 
     @Test
+    void runTakesTheRecipeAsOptionLikeTheOtherCommandsButOnlyOnce() {
+        CliFixture byOption = CliFixture.run("run", "-r", "no-such-recipe");
+        assertEquals(2, byOption.exitCode());
+        assertTrue(byOption.err().startsWith("error: no-such-recipe"), byOption.err());
+        CliFixture both = CliFixture.run("run", "quickstart", "--recipe", "fashion-lenet5");
+        assertEquals(2, both.exitCode());
+        assertTrue(both.err().startsWith("two recipes given: 'quickstart' and --recipe 'fashion-lenet5'; give one\n"
+                + "Run the whole job"), both.err());
+    }
+
+    @Test
     void datasetsListsFashionMnistAsVerified() {
         CliFixture res = CliFixture.run("datasets");
         assertEquals(0, res.exitCode(), res.err());
