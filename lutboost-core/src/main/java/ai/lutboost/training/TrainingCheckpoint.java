@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import ai.djl.util.JsonUtils;
 import ai.lutboost.datasets.Checksums;
 import com.google.gson.JsonParseException;
 import java.io.ByteArrayInputStream;
@@ -111,7 +110,7 @@ public final class TrainingCheckpoint {
         DataOutputStream out = new DataOutputStream(body);
         out.write(MAGIC);
         out.writeInt(VERSION);
-        writeBlob(out, JsonUtils.GSON_PRETTY.toJson(state).getBytes(StandardCharsets.UTF_8));
+        writeBlob(out, ReportJson.GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
         writeBlob(out, params.toByteArray());
         writeBlob(out, optimizer);
         out.flush();
@@ -224,8 +223,7 @@ public final class TrainingCheckpoint {
                         file + ": checkpoint version " + version + ", this build reads " + VERSION);
             }
             State state =
-                    JsonUtils.GSON.fromJson(
-                            new String(readBlob(in), StandardCharsets.UTF_8), State.class);
+                    ReportJson.GSON.fromJson(new String(readBlob(in), StandardCharsets.UTF_8), State.class);
             return new Loaded(file, state, readBlob(in), readBlob(in));
         } catch (IOException | JsonParseException e) {
             throw new CheckpointException(file + ": checkpoint is malformed: " + e.getMessage(), e);

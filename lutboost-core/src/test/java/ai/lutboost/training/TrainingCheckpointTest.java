@@ -2,6 +2,7 @@ package ai.lutboost.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.model.LeNet5;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,6 +57,23 @@ class TrainingCheckpointTest {
             b.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
             loaded.loadInto(manager, b);
             assertArrayEquals(logits(a, manager), logits(b, manager));
+        }
+    }
+
+    @Test
+    void anUnmeasuredValidationIsWrittenAsNullAndReadBackAsNaN() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block a = LeNet5.build(10);
+            a.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            TrainingCheckpoint.State state = new TrainingCheckpoint.State("s", 1, true,
+                    List.of(new EpochMetrics(1, 0.5, 0.8, Double.NaN, 1e-3, 2.0, 100)));
+            Path f = TrainingCheckpoint.write(dir, "x", state, a, new byte[0]);
+            byte[] bytes = Files.readAllBytes(f);
+            // The state blob follows the 8-byte magic and the 4-byte version, behind its length.
+            String json = new String(bytes, 16, ByteBuffer.wrap(bytes, 12, 4).getInt(), StandardCharsets.UTF_8);
+            assertTrue(json.contains("\"validationAccuracy\": null"), json);
+            assertFalse(json.contains("NaN"), json);
+            assertTrue(Double.isNaN(TrainingCheckpoint.read(f).state().history().get(0).validationAccuracy()));
         }
     }
 
