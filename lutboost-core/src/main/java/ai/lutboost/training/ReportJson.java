@@ -9,10 +9,11 @@ import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 
 /**
- * The JSON of reports, metrics and checkpoint state, which other tools read: a number that is not finite (a
- * validation accuracy that was never measured) is written as {@code null}, because {@code NaN}
- * is not JSON and strict readers ({@code jq}, browsers' {@code JSON.parse}) reject the file; a
- * {@code null} reads back as {@code NaN}, and so does a {@code NaN} in files written before.
+ * The JSON of reports, metrics and checkpoint state, which other tools read: a number that is
+ * not finite (a validation accuracy that was never measured) is written as {@code null}, because
+ * {@code NaN} is not JSON and strict readers ({@code jq}, browsers' {@code JSON.parse}) reject the
+ * file; a {@code null} reads back as {@code NaN}, and so does a {@code NaN} in files written
+ * before.
  */
 public final class ReportJson {
 
