@@ -51,32 +51,40 @@ import picocli.CommandLine.Option;
                 + "quickstart baseline: run './lutboost run' first, or pass --baseline).")
 final class BenchCommand extends BaseCommand {
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "200", description = "Measured steps per layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "200",
+            description = "Measured steps per layer (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20",
+            description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "1000", description = "LutLinear steps for the memory check (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "1000",
+            description = "LutLinear steps for the memory check (default: ${DEFAULT-VALUE}).")
     int memorySteps;
 
-    @Option(names = "--linear-v", paramLabel = "V", defaultValue = "4", description = "v of the LutLinear (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--linear-v", paramLabel = "V", defaultValue = "4",
+            description = "v of the LutLinear (default: ${DEFAULT-VALUE}).")
     int linearV;
 
-    @Option(names = "--linear-k", paramLabel = "K", defaultValue = "16", description = "K of the LutLinear (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--linear-k", paramLabel = "K", defaultValue = "16",
+            description = "K of the LutLinear (default: ${DEFAULT-VALUE}).")
     int linearK;
 
-    @Option(names = "--conv-v", paramLabel = "V", defaultValue = "5", description = "v of the LutConv2d; must divide 150 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conv-v", paramLabel = "V", defaultValue = "5",
+            description = "v of the LutConv2d; must divide 150 (default: ${DEFAULT-VALUE}).")
     int convV;
 
-    @Option(names = "--conv-k", paramLabel = "K", defaultValue = "16", description = "K of the LutConv2d (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conv-k", paramLabel = "K", defaultValue = "16",
+            description = "K of the LutConv2d (default: ${DEFAULT-VALUE}).")
     int convK;
 
     @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "l2",
             description = "Distance of both LUT layers: l2, l1 or chebyshev (default: ${DEFAULT-VALUE}).")
     String metric;
 
-    @Option(names = "--kmeans-samples", paramLabel = "N", defaultValue = "50000", description = "Training images whose activations k-means clusters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kmeans-samples", paramLabel = "N", defaultValue = "50000",
+            description = "Training images whose activations k-means clusters (default: ${DEFAULT-VALUE}).")
     int kmeansSamples;
 
     @Option(names = "--baseline", paramLabel = "CKPT", defaultValue = "runs/quickstart/checkpoints/baseline.ckpt",
@@ -119,13 +127,14 @@ final class BenchCommand extends BaseCommand {
             long[] rss = TrainStepBenchmark.residentMemory(
                     LutLinear.builder().setName("bench").setUnits(512).setSpec(LayerSpec.of(linearV, linearK)).build(),
                     new Shape(128, 512), memorySteps);
-            out().printf(Locale.ROOT, "memory: LutLinear, %d training steps: RSS %.1f MB after step 1, %.1f MB after step %d, %.1f MB at the end%n",
+            out().printf(Locale.ROOT, "memory: LutLinear, %d training steps: RSS %.1f MB after step 1,"
+                    + " %.1f MB after step %d, %.1f MB at the end%n",
                     memorySteps, rss[0] / 1024.0, rss[1] / 1024.0, memorySteps / 10, rss[2] / 1024.0);
             if (!ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch")) {
                 // The JVM touches heap pages for the first time as garbage piles up between
                 // collections, which raises RSS until the heap stops growing: not a native leak.
-                out().println("  (RSS includes Java heap pages touched for the first time; for the native memory alone run with"
-                        + " LUTBOOST_JAVA_OPTS=\"-Xms256m -Xmx256m -XX:+AlwaysPreTouch\")");
+                out().println("  (RSS includes Java heap pages touched for the first time; for the native"
+                        + " memory alone run with LUTBOOST_JAVA_OPTS=\"-Xms256m -Xmx256m -XX:+AlwaysPreTouch\")");
             }
             out().flush();
         }
@@ -151,16 +160,20 @@ final class BenchCommand extends BaseCommand {
     }
 
     private void report(StepTiming[] t, String what) {
-        out().printf(Locale.ROOT, "%-10s %8.3f ms/step (median of %d; mean %.3f)%n", t[0].name(), t[0].medianMillis(), t[0].steps(), t[0].meanMillis());
-        out().printf(Locale.ROOT, "%-10s %8.3f ms/step (median of %d; mean %.3f)%n", t[1].name(), t[1].medianMillis(), t[1].steps(), t[1].meanMillis());
-        out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n", t[1].name(), t[0].name(), t[1].medianMillis() / t[0].medianMillis(), what);
+        for (StepTiming timing : t) {
+            out().printf(Locale.ROOT, "%-10s %8.3f ms/step (median of %d; mean %.3f)%n",
+                    timing.name(), timing.medianMillis(), timing.steps(), timing.meanMillis());
+        }
+        out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n",
+                t[1].name(), t[0].name(), t[1].medianMillis() / t[0].medianMillis(), what);
         out().flush();
     }
 
     private void engineModel(int threads) throws Exception {
         if (!Files.isRegularFile(baseline) || !Files.exists(bundle)) {
-            throw new CheckpointException("engine benchmark: needs the quickstart baseline " + baseline + " and its bundle "
-                    + bundle + "; run './lutboost run' first, pass --baseline and --bundle, or --skip engine-model");
+            throw new CheckpointException("engine benchmark: needs the quickstart baseline " + baseline
+                    + " and its bundle " + bundle
+                    + "; run './lutboost run' first, pass --baseline and --bundle, or --skip engine-model");
         }
         Recipe recipe = ShippedRecipes.load(ShippedRecipes.DEFAULT, List.of());
         LutModel engine = LutModel.load(bundle);
@@ -215,10 +228,13 @@ final class BenchCommand extends BaseCommand {
             NDArray all = NDArrays.concat(new NDList(chunks), 0);
             NDArray data = all.reshape(all.getShape().get(0), 64, 4).transpose(1, 0, 2);
             KMeansComparison c = KMeansComparison.run(data, 16, 20, 42);
-            out().printf(Locale.ROOT, "k-means: %d codebooks x K=%d, v=4, on fc1's input (first 256 of 400 dims) for %d images%n",
+            out().printf(Locale.ROOT,
+                    "k-means: %d codebooks x K=%d, v=4, on fc1's input (first 256 of 400 dims) for %d images%n",
                     c.codebooks(), c.k(), c.points());
-            out().printf(Locale.ROOT, "  batched (256 points per centroid)  %7.3f s, inertia on all points %.6g%n", c.batchedSeconds(), c.batchedInertia());
-            out().printf(Locale.ROOT, "  commons-math3, codebook by codebook %7.3f s, inertia on all points %.6g%n", c.referenceSeconds(), c.referenceInertia());
+            out().printf(Locale.ROOT, "  batched (256 points per centroid)  %7.3f s, inertia on all points %.6g%n",
+                    c.batchedSeconds(), c.batchedInertia());
+            out().printf(Locale.ROOT, "  commons-math3, codebook by codebook %7.3f s, inertia on all points %.6g%n",
+                    c.referenceSeconds(), c.referenceInertia());
             out().printf(Locale.ROOT, "  speed-up %.1fx; inertia %+.2f %% against commons-math3%n",
                     c.referenceSeconds() / c.batchedSeconds(), 100 * (c.batchedInertia() / c.referenceInertia() - 1));
             out().flush();

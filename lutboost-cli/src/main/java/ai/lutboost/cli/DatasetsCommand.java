@@ -63,10 +63,12 @@ final class DatasetsCommand extends BaseCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Dataset name, e.g. fashion-mnist.")
         String name;
 
-        @Option(names = "--url", paramLabel = "URL", description = "Base URL to download from instead of the dataset's own.")
+        @Option(names = "--url", paramLabel = "URL",
+                description = "Base URL to download from instead of the dataset's own.")
         URI url;
 
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+                description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
         @Override

@@ -17,7 +17,8 @@ final class RecipeOptions {
     @Option(
             names = "--data-dir",
             paramLabel = "DIR",
-            description = "Dataset directory, tried before LUTBOOST_DATA, /usr/share/datasets and ~/.lutboost/datasets.")
+            description = "Dataset directory, tried before LUTBOOST_DATA, /usr/share/datasets and"
+                    + " ~/.lutboost/datasets.")
     Path dataDir;
 
     @Option(names = "--resume", description = "Continue from the newest checkpoint in the output directory.")

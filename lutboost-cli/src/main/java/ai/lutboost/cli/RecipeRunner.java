@@ -95,7 +95,8 @@ final class RecipeRunner {
         }
     }
 
-    private static TrainOptions trainOptions(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out) {
+    private static TrainOptions trainOptions(
+            Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out) {
         Path output = outputDir(recipe, options);
         boolean bar = !common.quiet && System.console() != null;
         return new TrainOptions(

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
                 + "--recipe takes a file or the name of a shipped recipe (e.g. fashion-lenet5).")
 final class TrainCommand extends BaseCommand {
 
-    @Option(names = {"-r", "--recipe"}, required = true, paramLabel = "RECIPE", description = "Recipe file or shipped recipe name.")
+    @Option(names = {"-r", "--recipe"}, required = true, paramLabel = "RECIPE",
+            description = "Recipe file or shipped recipe name.")
     String recipe;
 
     @Mixin RecipeOptions options;

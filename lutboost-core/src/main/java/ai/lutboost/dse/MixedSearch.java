@@ -100,7 +100,8 @@ public final class MixedSearch {
                 PipelineReport report = kmeansOnly(dir, single(base, layers, layer, c), options);
                 baselineAccuracy = report.stage("baseline").testAccuracy();
                 byConfig.put(c, baselineAccuracy - report.stage("kmeans").testAccuracy());
-                options.log().accept(String.format(Locale.ROOT, "sensitivity %d/%d %s at %s: %+.2f points after k-means",
+                options.log().accept(String.format(Locale.ROOT,
+                        "sensitivity %d/%d %s at %s: %+.2f points after k-means",
                         runs, layers.size() * configs.size(), layer, c.id(), -100 * byConfig.get(c)));
             }
             drop.put(layer, byConfig);
@@ -175,12 +176,14 @@ public final class MixedSearch {
                 + " estimated energy\n# predicted to keep the accuracy of " + reference.point().id() + ".\n"
                 + mixed.resolvedYaml());
         SweepResult measured = Sweep.measure(
-                options.outputDir().resolve("mixed").resolve(mixed.sha256().substring(0, 12)), mixed, null, options, model);
+                options.outputDir().resolve("mixed").resolve(mixed.sha256().substring(0, 12)),
+                mixed, null, options, model);
         boolean accurate = measured.testAccuracy() >= reference.testAccuracy();
         boolean cheaper = measured.cost().lutEnergyPj() < reference.cost().lutEnergyPj();
         String verdict = accurate && cheaper
                 ? String.format(Locale.ROOT, "the mixed configuration beats %s: %.2f %% vs %.2f %% at %.1f%% of its"
-                        + " energy", reference.point().id(), 100 * measured.testAccuracy(), 100 * reference.testAccuracy(),
+                        + " energy", reference.point().id(), 100 * measured.testAccuracy(),
+                        100 * reference.testAccuracy(),
                         100 * measured.cost().lutEnergyPj() / reference.cost().lutEnergyPj())
                 : String.format(Locale.ROOT, "the mixed configuration does not beat %s: %.2f %% (predicted %.2f %%) vs"
                         + " %.2f %%, energy %.1f%% of it; %s", reference.point().id(), 100 * measured.testAccuracy(),

@@ -22,7 +22,8 @@ public final class ParetoFront {
         for (SweepResult a : results) {
             boolean dominated = false;
             for (SweepResult b : results) {
-                boolean noWorse = b.testAccuracy() >= a.testAccuracy() && cost.applyAsDouble(b) <= cost.applyAsDouble(a);
+                boolean noWorse = b.testAccuracy() >= a.testAccuracy()
+                        && cost.applyAsDouble(b) <= cost.applyAsDouble(a);
                 boolean better = b.testAccuracy() > a.testAccuracy() || cost.applyAsDouble(b) < cost.applyAsDouble(a);
                 if (b != a && noWorse && better) {
                     dominated = true;

@@ -45,7 +45,8 @@ public record SweepPoint(int v, int k, Metric metric, int tableBits) {
      * @param tableBits table widths
      * @return the points, {@code v} varying slowest
      */
-    public static List<SweepPoint> grid(List<Integer> vs, List<Integer> ks, List<Metric> metrics, List<Integer> tableBits) {
+    public static List<SweepPoint> grid(
+            List<Integer> vs, List<Integer> ks, List<Metric> metrics, List<Integer> tableBits) {
         List<SweepPoint> out = new java.util.ArrayList<>();
         for (int v : vs) {
             for (int k : ks) {

@@ -75,9 +75,10 @@ public final class SweepReport {
             SweepPoint p = r.point();
             NetworkCost c = r.cost();
             csv.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.4f,%.4f,%.0f,%.0f,%.1f,%.1f,%.0f,%.0f,%.1f,%b,%b%n",
-                    p.id(), p.v(), p.k(), p.metric().name().toLowerCase(Locale.ROOT), p.tableBits(), r.testAccuracy(),
-                    c.bitsPerActivation(), c.lutBytes(), c.int8Bytes(), c.lutEnergyPj(), c.int8EnergyPj(), c.lutCycles(),
-                    c.int8Cycles(), r.seconds(), energyFront.contains(r), memoryFront.contains(r)));
+                    p.id(), p.v(), p.k(), p.metric().name().toLowerCase(Locale.ROOT), p.tableBits(),
+                    r.testAccuracy(), c.bitsPerActivation(), c.lutBytes(), c.int8Bytes(), c.lutEnergyPj(),
+                    c.int8EnergyPj(), c.lutCycles(), c.int8Cycles(), r.seconds(),
+                    energyFront.contains(r), memoryFront.contains(r)));
         }
         AtomicFiles.writeString(dir.resolve("dse.csv"), csv.toString());
         Map<String, Object> json = new LinkedHashMap<>();
@@ -126,8 +127,10 @@ public final class SweepReport {
                 + "<th>cycles</th><th>proxy s</th></tr>");
         for (SweepResult r : results) {
             NetworkCost k = r.cost();
-            html.append(String.format(Locale.ROOT, "<tr%s><td>%s</td><td>%.2f</td><td>%.3f</td><td>%.1f</td><td>%.3f</td>"
-                    + "<td>%.3f</td><td>%.0f</td><td>%.0f</td></tr>", energyFront.contains(r) ? " class=\"front\"" : "",
+            html.append(String.format(Locale.ROOT,
+                    "<tr%s><td>%s</td><td>%.2f</td><td>%.3f</td><td>%.1f</td><td>%.3f</td>"
+                            + "<td>%.3f</td><td>%.0f</td><td>%.0f</td></tr>",
+                    energyFront.contains(r) ? " class=\"front\"" : "",
                     r.point().id(), 100 * r.testAccuracy(), k.bitsPerActivation(), k.lutBytes() / 1024,
                     k.lutEnergyPj() / 1e6, k.lutEnergyPj() / k.int8EnergyPj(), k.lutCycles(), r.seconds()));
         }
@@ -136,7 +139,8 @@ public final class SweepReport {
             Path png = dir.resolve("plots").resolve("pareto-" + axis.name() + ".png");
             plot(title, axis, results, png);
             try {
-                html.append("<p><img alt=\"accuracy against ").append(axis.title()).append("\" src=\"data:image/png;base64,")
+                html.append("<p><img alt=\"accuracy against ").append(axis.title())
+                        .append("\" src=\"data:image/png;base64,")
                         .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"></p>");
             } catch (IOException ex) {
                 throw new LutBoostException("cannot read " + png + ": " + ex.getMessage(), ex);

@@ -130,7 +130,8 @@ public final class BundleExporter {
         int size = images.imageSize();
         float[] data = new float[(to - from) * size];
         for (int i = from; i < to; i++) {
-            System.arraycopy(ImageClassificationDataset.normalized(images, dataset, i), 0, data, (i - from) * size, size);
+            float[] image = ImageClassificationDataset.normalized(images, dataset, i);
+            System.arraycopy(image, 0, data, (i - from) * size, size);
         }
         return manager.create(data, new Shape(to - from, images.channels(), images.height(), images.width()));
     }

@@ -68,7 +68,8 @@ public final class BundleVerifier {
      * @return the outcome
      * @throws BundleFormatException if the simulation's reader finds the bundle invalid
      */
-    public static Result verify(LutModel engine, Path bundle, DatasetDescriptor dataset, LabeledImages images, int limit,
+    public static Result verify(
+            LutModel engine, Path bundle, DatasetDescriptor dataset, LabeledImages images, int limit,
             int threads, NDManager manager, IntConsumer progress) throws BundleFormatException {
         TableBundleReader.Bundle read = TableBundleReader.read(bundle);
         IntegerModel model = read.model();

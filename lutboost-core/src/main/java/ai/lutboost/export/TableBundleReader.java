@@ -95,7 +95,8 @@ public final class TableBundleReader {
                 try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(path))) {
                     ZipEntry e;
                     while ((e = zip.getNextEntry()) != null) {
-                        byte[] data = zip.readNBytes((int) Math.min(MAX_BUNDLE_BYTES - total + 1, Integer.MAX_VALUE - 8));
+                        byte[] data = zip.readNBytes(
+                                (int) Math.min(MAX_BUNDLE_BYTES - total + 1, Integer.MAX_VALUE - 8));
                         total += data.length;
                         if (total > MAX_BUNDLE_BYTES) {
                             throw new BundleFormatException(path.toString(), "more than 1 GiB of files");

@@ -17,8 +17,9 @@ import java.util.stream.IntStream;
  * sizes ({@code v <= 8}, {@code K <= 256}) their dispatch and the {@code [C, M, K]} temporaries
  * cost more than the arithmetic; DESIGN §9 measured NDArray batching at twice the time of plain
  * loops. The host copy is element-major, {@code [C, v, M]}, so that the distance loops run over
- * points, long and contiguous, which the JIT vectorizes; {@code v} is too short for that. The fit runs on a sample of {@code maxPointsPerCentroid * K} points per codebook, as
- * peers do, and then refines on all points for {@code refineIterations} Lloyd steps, which
+ * points, long and contiguous, which the JIT vectorizes; {@code v} is too short for that. The
+ * fit runs on a sample of {@code maxPointsPerCentroid * K} points per codebook, as peers do, and
+ * then refines on all points for {@code refineIterations} Lloyd steps, which
  * recovers most of what sampling loses at the price of a few full passes. The centre update is
  * the mean for L2, the per-element median for L1 and the mid-range for Chebyshev, the minimizers
  * of those metrics' cost. Sampling and seeding draw from one {@link Random} in a fixed order, so

@@ -58,7 +58,8 @@ public class LutConv2d extends AbstractLutBlock {
         Parameter w = dense.getParameters().get("weight");
         Preconditions.checkArgument(
                 w != null && w.isInitialized(), "layer " + name + ": the Conv2d layer must be initialized");
-        Preconditions.checkArgument(dense.getGroups() == 1, "layer " + name + ": grouped convolutions are not supported");
+        Preconditions.checkArgument(
+                dense.getGroups() == 1, "layer " + name + ": grouped convolutions are not supported");
         Shape ws = w.getArray().getShape();
         LutConv2d lut = builder()
                 .setName(name)
@@ -72,7 +73,8 @@ public class LutConv2d extends AbstractLutBlock {
         lut.initialize(manager, DataType.FLOAT32, new Shape(1, ws.get(1), 64, 64));
         lut.weight.getArray().set(w.getArray().toFloatArray());
         Parameter b = dense.getParameters().get("bias");
-        lut.bias.getArray().set(b != null && b.isInitialized() ? b.getArray().toFloatArray() : new float[dense.getFilters()]);
+        lut.bias.getArray().set(
+                b != null && b.isInitialized() ? b.getArray().toFloatArray() : new float[dense.getFilters()]);
         return lut;
     }
 

@@ -238,10 +238,12 @@ public final class Pipeline {
             throws LutBoostException {
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            Block dense = ConvertedModel.loadDense(architecture, inputShape, manager, TrainingCheckpoint.read(baseline));
+            Block dense = ConvertedModel.loadDense(
+                    architecture, inputShape, manager, TrainingCheckpoint.read(baseline));
             double test = Evaluation.accuracy(dense,
                     RecipeData.builder(recipe, options.dataDir(), Split.TEST).setSampling(256, false).build(), manager);
-            return new StageResult("baseline", test, Double.NaN, (System.nanoTime() - start) / 1e9, Map.of(), List.of());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new StageResult("baseline", test, Double.NaN, seconds, Map.of(), List.of());
         }
     }
 
@@ -403,7 +405,8 @@ public final class Pipeline {
                 }
             }
             if (STAGES.indexOf(fromStage) > STAGES.indexOf(untilStage)) {
-                throw new IllegalArgumentException("--from-stage " + fromStage + " comes after --until-stage " + untilStage);
+                throw new IllegalArgumentException(
+                        "--from-stage " + fromStage + " comes after --until-stage " + untilStage);
             }
             if (architecture != null && inputShape == null) {
                 throw new IllegalArgumentException("a model built in code needs its input shape");

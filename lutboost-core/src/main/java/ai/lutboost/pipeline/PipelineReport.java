@@ -128,9 +128,11 @@ public record PipelineReport(
     public String table() {
         StringBuilder b = new StringBuilder();
         StageResult base = stage("baseline");
-        b.append(String.format(Locale.ROOT, "%-10s %9s %9s %8s %9s%n", "stage", "test acc", "drop", "val acc", "seconds"));
+        b.append(String.format(
+                Locale.ROOT, "%-10s %9s %9s %8s %9s%n", "stage", "test acc", "drop", "val acc", "seconds"));
         for (StageResult s : stages) {
-            String drop = base == null ? "" : String.format(Locale.ROOT, "%+.2f", 100 * (s.testAccuracy() - base.testAccuracy()));
+            String drop = base == null
+                    ? "" : String.format(Locale.ROOT, "%+.2f", 100 * (s.testAccuracy() - base.testAccuracy()));
             String val = Double.isFinite(s.validationAccuracy())
                     ? String.format(Locale.ROOT, "%.2f%%", 100 * s.validationAccuracy()) : "-";
             b.append(String.format(Locale.ROOT, "%-10s %8.2f%% %9s %8s %9.1f%n", s.stage(),
@@ -151,7 +153,8 @@ public record PipelineReport(
                 Double err = last == null ? null : last.reconstructionError().get(l.path());
                 b.append(String.format(Locale.ROOT, "%-24s %-7s %3d %4d %-9s %4d %9.3f %10d %10d %9s%n",
                         l.path(), l.type(), l.v(), l.k(), l.metric(), l.tableBits(), l.bitsPerActivation(),
-                        l.tableBytes(), l.centroidBytes(), err == null ? "-" : String.format(Locale.ROOT, "%.4f", err)));
+                        l.tableBytes(), l.centroidBytes(),
+                        err == null ? "-" : String.format(Locale.ROOT, "%.4f", err)));
                 tables += l.tableBytes();
                 centroids += l.centroidBytes();
             }

@@ -42,7 +42,8 @@ public final class ReportPlots {
     public static List<Path> write(PipelineReport report, Path dir) throws LutBoostException {
         List<Path> out = new ArrayList<>();
         XYChart curves = new XYChartBuilder().width(900).height(500)
-                .title(report.recipe() + ": training curves").xAxisTitle("epoch (all stages)").yAxisTitle("value").build();
+                .title(report.recipe() + ": training curves").xAxisTitle("epoch (all stages)").yAxisTitle("value")
+                .build();
         curves.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         curves.getStyler().setYAxisDecimalPattern("0.00");
         int offset = 0;
@@ -67,7 +68,8 @@ public final class ReportPlots {
             out.add(save(curves, dir.resolve(CURVES)));
         }
         CategoryChart stages = new CategoryChartBuilder().width(700).height(450)
-                .title(report.recipe() + ": test accuracy after each stage").xAxisTitle("stage").yAxisTitle("test accuracy (%)")
+                .title(report.recipe() + ": test accuracy after each stage").xAxisTitle("stage")
+                .yAxisTitle("test accuracy (%)")
                 .build();
         stages.getStyler().setLegendVisible(false);
         stages.getStyler().setLabelsVisible(true);

@@ -299,11 +299,13 @@ final class FloatGraph {
                 yield node.norm == null ? out : node.norm.forward(ps, new NDList(out), false).singletonOrThrow();
             }
             case MAXPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow();
-            case AVGPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow().reshape(x.getShape().get(0), -1);
+            case AVGPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow()
+                    .reshape(x.getShape().get(0), -1);
             case ADD -> x.add(values.get(1));
             case TOKENS -> {
                 VisionTransformer vit = (VisionTransformer) node.block;
-                yield VisionTransformer.tokens(x, vit.getClassToken().getArray(), vit.getPositionEmbedding().getArray());
+                yield VisionTransformer.tokens(
+                        x, vit.getClassToken().getArray(), vit.getPositionEmbedding().getArray());
             }
             case NORM -> node.block.forward(ps, new NDList(x), false).singletonOrThrow();
             case ATTENTION -> MultiHeadSelfAttention.attend(x, values.get(1), values.get(2),

@@ -43,7 +43,8 @@ final class LutSectionReader {
     private static LayerSpec spec(MappingReader m, LayerSpec base) throws RecipeException {
         int v = (int) m.integer("v", base.v(), 1, 4096);
         int k = (int) m.integer("k", base.k(), 2, 1 << 16);
-        Metric metric = Metric.parse(m.string("metric", base.metric().name().toLowerCase(java.util.Locale.ROOT), "l2", "l1", "chebyshev"));
+        String defaultMetric = base.metric().name().toLowerCase(java.util.Locale.ROOT);
+        Metric metric = Metric.parse(m.string("metric", defaultMetric, "l2", "l1", "chebyshev"));
         int bits = (int) m.integer("tableBits", base.tableBits(), 4, 16);
         boolean pad = m.bool("pad", base.pad());
         return new LayerSpec(v, k, metric, bits, pad);

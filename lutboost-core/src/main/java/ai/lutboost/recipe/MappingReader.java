@@ -135,7 +135,8 @@ final class MappingReader {
         known.add(key);
         NodeTuple t = entries.get(key);
         if (t == null) {
-            return new MappingReader(file, prefix + key + ".", new MappingNode(Tag.MAP, List.of(), DumperOptions.FlowStyle.BLOCK), origins);
+            MappingNode empty = new MappingNode(Tag.MAP, List.of(), DumperOptions.FlowStyle.BLOCK);
+            return new MappingReader(file, prefix + key + ".", empty, origins);
         }
         return new MappingReader(file, prefix + key + ".", t.getValueNode(), origins);
     }
@@ -242,7 +243,9 @@ final class MappingReader {
             if (!known.contains(e.getKey())) {
                 throw new RecipeException(
                         where(e.getValue().getKeyNode()), prefix + e.getKey(),
-                        "one of the known keys " + (prefix.isEmpty() ? "" : "of '" + prefix.substring(0, prefix.length() - 1) + "' ") + known,
+                        "one of the known keys "
+                                + (prefix.isEmpty() ? "" : "of '" + prefix.substring(0, prefix.length() - 1) + "' ")
+                                + known,
                         "an unknown key '" + e.getKey() + "'");
             }
         }

@@ -127,7 +127,9 @@ public final class RecipeLoader {
                 }
             }
             boolean last = i == path.length - 1;
-            Node next = last ? value : found != null ? found.getValueNode() : new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+            Node next = last ? value
+                    : found != null ? found.getValueNode()
+                    : new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
             if (found == null && !last) {
                 origins.put(next, where);
             }

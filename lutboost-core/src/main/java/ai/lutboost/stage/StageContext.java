@@ -179,7 +179,8 @@ public final class StageContext {
         boolean test = split == Split.TEST;
         if ((test ? testImages : trainImages) == null) {
             DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
-            LabeledImages images = DatasetLoader.read(d, DatasetLocator.system().locate(d, options.dataDir()).directory(), test);
+            Path directory = DatasetLocator.system().locate(d, options.dataDir()).directory();
+            LabeledImages images = DatasetLoader.read(d, directory, test);
             if (test) {
                 testImages = images;
             } else {
@@ -224,7 +225,8 @@ public final class StageContext {
     public StageResult result(String stage, long startNanos, Double validation, Map<String, Double> errors,
             List<EpochMetrics> history) throws LutBoostException {
         double val = validation != null ? validation : accuracy(Split.VALIDATION);
-        return new StageResult(stage, accuracy(Split.TEST), val, (System.nanoTime() - startNanos) / 1e9, errors, history);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return new StageResult(stage, accuracy(Split.TEST), val, seconds, errors, history);
     }
 
     /**

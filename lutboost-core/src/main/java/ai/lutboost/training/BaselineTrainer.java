@@ -119,11 +119,13 @@ public final class BaselineTrainer {
                     try {
                         optimizer.loadState(ckpt.optimizer(), block.getParameters());
                     } catch (IOException e) {
-                        throw new CheckpointException(ckpt.file() + ": optimizer state is malformed: " + e.getMessage(), e);
+                        throw new CheckpointException(
+                                ckpt.file() + ": optimizer state is malformed: " + e.getMessage(), e);
                     }
                     history.addAll(ckpt.state().history());
                     start = ckpt.state().epochsDone();
-                    options.log().accept("resuming " + recipe.name() + " after epoch " + start + " from " + ckpt.file());
+                    options.log().accept(
+                            "resuming " + recipe.name() + " after epoch " + start + " from " + ckpt.file());
                 }
                 for (int epoch = start; epoch < cfg.epochs(); epoch++) {
                     order.setEpoch(epoch);

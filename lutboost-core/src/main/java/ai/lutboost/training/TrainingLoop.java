@@ -131,7 +131,8 @@ public final class TrainingLoop {
                     if (options.progress() != null) {
                         double secs = (System.nanoTime() - startNanos) / 1e9;
                         options.progress().update(step, String.format(Locale.ROOT,
-                                "loss %.4f  acc %.3f  %.0f samples/s", lossSum / seen, (double) correct / seen, seen / secs));
+                                "loss %.4f  acc %.3f  %.0f samples/s",
+                                lossSum / seen, (double) correct / seen, seen / secs));
                     }
                 }
             }
