@@ -28,6 +28,12 @@ class TrainingCheckpointTest {
 
     @TempDir Path dir;
 
+    private static Block initializedLeNet(NDManager manager) {
+        Block block = LeNet5.build(10);
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+        return block;
+    }
+
     private static float[] logits(Block block, NDManager manager) {
         NDArray x = manager.ones(new Shape(1, 1, 28, 28));
         return block.forward(new ParameterStore(manager, false), new NDList(x), false).head().toFloatArray();
@@ -36,8 +42,7 @@ class TrainingCheckpointTest {
     @Test
     void saveLoadGivesIdenticalOutputsAndPrunesOldFiles() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block a = LeNet5.build(10);
-            a.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            Block a = initializedLeNet(manager);
             TrainingCheckpoint.State state = new TrainingCheckpoint.State("abc", 1, false,
                     List.of(new EpochMetrics(1, 0.5, 0.8, 0.81, 1e-3, 2.0, 100)));
             Files.writeString(dir.resolve(".baseline-epoch-0001123.tmp"), "left by a killed run");
@@ -53,8 +58,7 @@ class TrainingCheckpointTest {
             TrainingCheckpoint.Loaded loaded = TrainingCheckpoint.read(latest);
             assertEquals(state, loaded.state());
             assertArrayEquals(new byte[] {1, 2, 3}, loaded.optimizer());
-            Block b = LeNet5.build(10);
-            b.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            Block b = initializedLeNet(manager);
             loaded.loadInto(manager, b);
             assertArrayEquals(logits(a, manager), logits(b, manager));
         }
@@ -63,8 +67,7 @@ class TrainingCheckpointTest {
     @Test
     void anUnmeasuredValidationIsWrittenAsNullAndReadBackAsNaN() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block a = LeNet5.build(10);
-            a.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            Block a = initializedLeNet(manager);
             TrainingCheckpoint.State state = new TrainingCheckpoint.State("s", 1, true,
                     List.of(new EpochMetrics(1, 0.5, 0.8, Double.NaN, 1e-3, 2.0, 100)));
             Path f = TrainingCheckpoint.write(dir, "x", state, a, new byte[0]);
@@ -80,8 +83,7 @@ class TrainingCheckpointTest {
     @Test
     void damagedFilesAreNamed() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block a = LeNet5.build(10);
-            a.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            Block a = initializedLeNet(manager);
             Path f = TrainingCheckpoint.write(dir, "x", new TrainingCheckpoint.State("s", 0, false, List.of()), a, new byte[0]);
             byte[] bytes = Files.readAllBytes(f);
             Files.write(f, Arrays.copyOf(bytes, bytes.length - 10));
