@@ -139,9 +139,18 @@ public final class Pipeline {
                                 + ", which has not finished in " + out + "; run from it with --from-stage " + need);
                     }
                 }
-                options.log().accept("stage " + stage.name() + " ...");
-                Engine.getInstance().setRandomSeed((int) (recipe.seed() + rank));
-                StageResult result = stage.run(ctx);
+                StageResult previous = lastFinished(report, rank);
+                StageResult result;
+                if (stage.leavesModelUnchanged(ctx) && previous != null) {
+                    options.log().accept("stage " + stage.name() + ": 0 epochs, the model is as stage "
+                            + previous.stage() + " left it; its measurements are carried over");
+                    result = new StageResult(stage.name(), previous.testAccuracy(), previous.validationAccuracy(),
+                            0, previous.reconstructionError(), List.of());
+                } else {
+                    options.log().accept("stage " + stage.name() + " ...");
+                    Engine.getInstance().setRandomSeed((int) (recipe.seed() + rank));
+                    result = stage.run(ctx);
+                }
                 writeStageCheckpoint(model, stage.name(), result);
                 report = report.with(result, STAGES);
                 report.write(reportFile);
@@ -153,6 +162,16 @@ public final class Pipeline {
             model.close();
             throw e;
         }
+    }
+
+    private static StageResult lastFinished(PipelineReport report, int rank) {
+        for (int i = rank - 1; i >= 0; i--) {
+            StageResult r = report.stage(STAGES.get(i));
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private PipelineReport startReport(Path reportFile, int from) throws LutBoostException {

@@ -48,6 +48,12 @@ public final class CalibrateStage implements Stage {
 
     /** {@inheritDoc} */
     @Override
+    public boolean leavesModelUnchanged(StageContext ctx) {
+        return ctx.recipe().stages().calibrate().epochs() == 0;
+    }
+
+    /** {@inheritDoc} */
+    @Override
     public StageResult run(StageContext ctx) throws LutBoostException {
         long start = System.nanoTime();
         StagesSection.CalibrateSettings s = ctx.recipe().stages().calibrate();

@@ -40,6 +40,12 @@ public final class FinetuneStage extends AbstractTrainingStage {
         return List.of("calibrate");
     }
 
+    /** {@inheritDoc} */
+    @Override
+    public boolean leavesModelUnchanged(StageContext ctx) {
+        return settings(ctx).epochs() == 0;
+    }
+
     @Override
     Settings settings(StageContext ctx) {
         StagesSection.FinetuneSettings f = ctx.recipe().stages().finetune();

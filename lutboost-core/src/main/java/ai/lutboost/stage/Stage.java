@@ -25,6 +25,19 @@ public interface Stage {
     List<String> requires();
 
     /**
+     * Returns whether the stage, with the context's settings, would leave the model exactly as
+     * it found it (a training stage set to 0 epochs). The pipeline then carries the previous
+     * stage's measurements over instead of evaluating the same model again, which on ViT-tiny
+     * costs minutes.
+     *
+     * @param context the model, data and options
+     * @return true if running the stage cannot change the model
+     */
+    default boolean leavesModelUnchanged(StageContext context) {
+        return false;
+    }
+
+    /**
      * Runs the stage on the context's model, in place.
      *
      * @param context the model, data and options

@@ -20,10 +20,13 @@ import ai.lutboost.recipe.ModelSection;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeLoader;
 import ai.lutboost.recipe.StagesSection;
+import ai.lutboost.recipe.TrainSection;
 import ai.lutboost.stage.StageResult;
 import ai.lutboost.training.TrainOptions;
+import ai.lutboost.training.TrainingCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,47 @@ class PipelineLibraryTest {
                         "calibration lowers " + layer + "'s reconstruction error");
             }
             assertTrue(Files.isRegularFile(dir.resolve("checkpoints/freeze.ckpt")));
+        }
+    }
+
+    @Test
+    void stagesSetToNoEpochsCarryTheKMeansMeasurementsOverWithoutEvaluatingAgain() throws Exception {
+        StagesSection defaults = StagesSection.defaults();
+        TrainSection oneEpoch = new TrainSection(1, 128, "adam", 1e-3, 0, 0.9, "cosine", 0, 0, 10, 0.1);
+        Recipe recipe = Recipe.of("no-epochs", 7,
+                new DatasetSection("fashion-mnist", 0.1, 2000, 1000),
+                ModelSection.custom(),
+                oneEpoch,
+                LutSection.uniform(LayerSpec.of(4, 16)),
+                new StagesSection(
+                        new StagesSection.KMeansSettings(512, 10, 256),
+                        new StagesSection.CalibrateSettings(0, 512, 128, 2e-3),
+                        new StagesSection.FinetuneSettings(0, 128, 1e-3, 5e-3, 0, 0.5, 4, 0.1),
+                        defaults.freeze()));
+        List<String> log = new ArrayList<>();
+        TrainOptions options = new TrainOptions(dir, null, false, null, null, log::add);
+        try (PipelineResult result = Pipeline.builder()
+                .setRecipe(recipe)
+                .optArchitecture(PipelineLibraryTest::myModel, new Shape(1, 1, 28, 28))
+                .setOptions(options)
+                .optUntilStage("finetune")
+                .build()
+                .run()) {
+            StageResult kmeans = result.report().stage("kmeans");
+            for (String stage : List.of("calibrate", "finetune")) {
+                StageResult r = result.report().stage(stage);
+                assertEquals(kmeans.testAccuracy(), r.testAccuracy(), 0.0, stage);
+                assertEquals(kmeans.validationAccuracy(), r.validationAccuracy(), 0.0, stage);
+                assertEquals(kmeans.reconstructionError(), r.reconstructionError(), stage);
+                assertTrue(r.history().isEmpty(), stage);
+                assertTrue(log.contains("stage " + stage + ": 0 epochs, the model is as stage "
+                        + (stage.equals("calibrate") ? "kmeans" : "calibrate")
+                        + " left it; its measurements are carried over"), log.toString());
+                assertTrue(!log.contains("stage " + stage + " ..."), log.toString());
+                // The stage still checkpoints, so --resume and --from-stage find it.
+                assertTrue(TrainingCheckpoint.read(dir.resolve("checkpoints/" + stage + ".ckpt")).state().finished(),
+                        stage);
+            }
         }
     }
 }
