@@ -94,13 +94,13 @@ public final class BatchedKMeans {
             int v = (int) data.getShape().get(2);
             float[] rows = hostCopy(data);
             float[] values = new float[rows.length];
-            for (int j = 0; j < c; j++) {
+            IntStream.range(0, c).parallel().forEach(j -> {
                 for (int i = 0; i < m; i++) {
                     for (int u = 0; u < v; u++) {
                         values[(j * v + u) * m + i] = rows[(j * m + i) * v + u];
                     }
                 }
-            }
+            });
             return new Points(values, c, m, v);
         }
 
@@ -179,43 +179,102 @@ public final class BatchedKMeans {
         }
     }
 
-    /** Nearest centroid and its distance for every point; ties go to the lowest index. */
+    /**
+     * Nearest centroid and its exact distance for every point.
+     *
+     * <p>The search keeps one int key per point: the distance's float bits with the low
+     * {@code ceil(log2 K)} mantissa bits replaced by the centroid's index. Distances are never
+     * negative, so their bits order like the floats, and a running {@code min} of keys finds the
+     * nearest centroid without the branch per point and centroid that an index update needs; that
+     * branch is unpredictable, and without it an assignment pass took half the time in a scratch
+     * timing (64 codebooks, 50,000 points, K=16, v=4). Distances within
+     * {@code 2^(ceil(log2 K) - 23)} of each other, relatively, count as ties, and ties go to the
+     * lowest index.
+     */
     private static void assign(Points points, float[] centres, int k, Metric metric, int[] assign, float[] dist) {
         int m = points.m();
         int v = points.v();
+        int low = (1 << (32 - Integer.numberOfLeadingZeros(k - 1))) - 1;
         IntStream.range(0, points.c()).parallel().forEach(j -> {
             float[] d = new float[Math.min(m, BLOCK)];
-            // Blocks of points small enough that their values, distances and running minima stay
-            // in cache while every centroid passes over them.
+            int[] key = new int[Math.min(m, BLOCK)];
+            // Blocks of points small enough that their values, distances and keys stay in cache
+            // while every centroid passes over them.
             for (int start = 0; start < m; start += BLOCK) {
                 int length = Math.min(BLOCK, m - start);
-                int base = j * m + start;
-                Arrays.fill(dist, base, base + length, Float.MAX_VALUE);
-                Arrays.fill(assign, base, base + length, 0);
+                Arrays.fill(key, 0, length, Integer.MAX_VALUE);
                 for (int q = 0; q < k; q++) {
-                    distances(points, j, start, length, centres, (j * k + q) * v, metric, d);
-                    for (int i = 0; i < length; i++) {
-                        if (d[i] < dist[base + i]) {
-                            dist[base + i] = d[i];
-                            assign[base + i] = q;
-                        }
-                    }
+                    fold(points, j, start, length, centres, (j * k + q) * v, metric, d, key, q, low);
+                }
+                for (int i = 0; i < length; i++) {
+                    int q = key[i] & low;
+                    assign[j * m + start + i] = q;
+                    dist[j * m + start + i] = distance(points, j, start + i, centres, (j * k + q) * v, metric);
                 }
             }
         });
     }
 
+    /** The distance of point {@code i} of codebook {@code j} to one centroid. */
+    private static float distance(Points points, int j, int i, float[] centres, int offset, Metric metric) {
+        int m = points.m();
+        int v = points.v();
+        float[] x = points.values();
+        float d = 0;
+        for (int u = 0; u < v; u++) {
+            float diff = Math.abs(x[(j * v + u) * m + i] - centres[offset + u]);
+            d = switch (metric) {
+                case L2 -> d + diff * diff;
+                case L1 -> d + diff;
+                case CHEBYSHEV -> Math.max(d, diff);
+            };
+        }
+        return d;
+    }
+
+    /**
+     * Folds centroid {@code q} into the keys of points {@code [start, start + length)} of codebook
+     * {@code j}. The last element's pass also takes the minimum, which saves a pass over the block.
+     */
+    private static void fold(Points points, int j, int start, int length, float[] centres, int offset,
+            Metric metric, float[] d, int[] key, int q, int low) {
+        int v = points.v();
+        float[] x = points.values();
+        distances(points, j, start, length, centres, offset, v - 1, metric, d);
+        float p = centres[offset + v - 1];
+        int row = (j * v + v - 1) * points.m() + start;
+        switch (metric) {
+            case L2 -> {
+                for (int i = 0; i < length; i++) {
+                    float diff = x[row + i] - p;
+                    key[i] = Math.min(key[i], (Float.floatToRawIntBits(d[i] + diff * diff) & ~low) | q);
+                }
+            }
+            case L1 -> {
+                for (int i = 0; i < length; i++) {
+                    key[i] = Math.min(key[i], (Float.floatToRawIntBits(d[i] + Math.abs(x[row + i] - p)) & ~low) | q);
+                }
+            }
+            case CHEBYSHEV -> {
+                for (int i = 0; i < length; i++) {
+                    float e = Math.max(d[i], Math.abs(x[row + i] - p));
+                    key[i] = Math.min(key[i], (Float.floatToRawIntBits(e) & ~low) | q);
+                }
+            }
+        }
+    }
+
     /**
      * The distances of points {@code [start, start + length)} of codebook {@code j} to one
-     * centroid, into {@code d}.
+     * centroid, into {@code d}, over the centroid's first {@code elements} elements.
      */
     private static void distances(Points points, int j, int start, int length, float[] centres, int offset,
-            Metric metric, float[] d) {
+            int elements, Metric metric, float[] d) {
         int m = points.m();
         int v = points.v();
         float[] x = points.values();
         Arrays.fill(d, 0, length, 0f);
-        for (int u = 0; u < v; u++) {
+        for (int u = 0; u < elements; u++) {
             float p = centres[offset + u];
             int row = (j * v + u) * m + start;
             switch (metric) {
@@ -276,7 +335,7 @@ public final class BatchedKMeans {
             int newest = q - 1;
             IntStream.range(0, c).parallel().forEach(j -> {
                 float[] d = new float[m];
-                distances(points, j, 0, m, centres, (j * k + newest) * v, config.metric(), d);
+                distances(points, j, 0, m, centres, (j * k + newest) * v, v, config.metric(), d);
                 for (int i = 0; i < m; i++) {
                     nearest[j * m + i] = Math.min(nearest[j * m + i], d[i]);
                 }

@@ -146,6 +146,46 @@ class BatchedKMeansTest {
         }
     }
 
+    /**
+     * The assignment search packs the centroid index into the distance's low mantissa bits; the
+     * inertia it gives must still be the sum of each point's exact distance to its nearest
+     * centroid, found here by plain loops. K=256 packs 8 bits, so near-ties within 2^-15 may pick
+     * another centroid; that moves a point's distance by at most that much, hence the bound.
+     */
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void inertiaIsTheExactNearestDistanceSumForAnyCentroidCount(Metric metric) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int k : new int[] {2, 16, 256}) {
+                int c = 3;
+                int n = 3000;
+                int v = 5;
+                NDArray data = reluLike(m, new Shape(c, n, v), 21 + k, 1);
+                NDArray centroids = reluLike(m, new Shape(c, k, v), 31 + k, 1);
+                float[] x = data.toFloatArray();
+                float[] p = centroids.toFloatArray();
+                double expected = 0;
+                for (int j = 0; j < c; j++) {
+                    for (int i = 0; i < n; i++) {
+                        float best = Float.MAX_VALUE;
+                        for (int q = 0; q < k; q++) {
+                            float d = 0;
+                            for (int u = 0; u < v; u++) {
+                                float diff = Math.abs(x[(j * n + i) * v + u] - p[(j * k + q) * v + u]);
+                                d = metric == Metric.L2 ? d + diff * diff
+                                        : metric == Metric.L1 ? d + diff : Math.max(d, diff);
+                            }
+                            best = Math.min(best, d);
+                        }
+                        expected += best;
+                    }
+                }
+                double inertia = BatchedKMeans.inertia(data, centroids, metric);
+                assertEquals(expected, inertia, 0x1p-15 * expected, metric + ", K=" + k);
+            }
+        }
+    }
+
     @Test
     void aTransposedViewClustersLikeItsCopy() {
         try (NDManager m = NDManager.newBaseManager()) {
