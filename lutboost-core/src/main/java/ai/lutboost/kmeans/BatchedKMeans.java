@@ -1,7 +1,6 @@
 package ai.lutboost.kmeans;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.lutboost.layer.Metric;
