@@ -21,7 +21,7 @@ public record KMeansConfig(
         long seed) {
 
     /** Lloyd iterations on all points after the fit on the sample, unless a caller says otherwise. */
-    public static final int DEFAULT_REFINE_ITERATIONS = 3;
+    public static final int DEFAULT_REFINE_ITERATIONS = 1;
 
     /** Validates the values. */
     public KMeansConfig {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.lutboost.layer.Metric;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -68,6 +69,25 @@ class BatchedKMeansTest {
             assertArrayEquals(a, b);
             float[] other = BatchedKMeans.fit(x, new KMeansConfig(16, Metric.L2, 10, 1e-4, 64, 0, 4)).centroids().toFloatArray();
             assertTrue(!Arrays.equals(a, other), "another seed samples other points");
+        }
+    }
+
+    @Test
+    void oneThreadFindsTheSameCentroidsAsThePool() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            manager.getEngine().setRandomSeed(5);
+            NDArray x = manager.randomNormal(new Shape(6, 3000, 4));
+            KMeansConfig config = new KMeansConfig(16, Metric.L1, 10, 1e-4, 64, 1, 9);
+            float[] pooled = BatchedKMeans.fit(x, config).centroids().toFloatArray();
+            ForkJoinPool single = new ForkJoinPool(1);
+            try {
+                // Each codebook seeds from its own stream, drawn in order before the parallel
+                // work: how codebooks spread over threads must not change a centroid.
+                float[] alone = single.submit(() -> BatchedKMeans.fit(x, config).centroids().toFloatArray()).get();
+                assertArrayEquals(pooled, alone);
+            } finally {
+                single.shutdown();
+            }
         }
     }
 
