@@ -114,6 +114,7 @@ final class BenchCommand extends BaseCommand {
                             .setSpec(new LayerSpec(linearV, linearK, distance, 8, false)).build(),
                     new Shape(128, 512), warmup, steps, null);
             report(t, "D=N=512, batch 128, v=" + linearV + ", K=" + linearK + ", " + name);
+            reportSoftAssignment(t[0], (512 + linearV - 1) / linearV, 128, linearK, linearV, 2);
         }
         if (!skip.contains("conv")) {
             Block dense = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
@@ -122,6 +123,7 @@ final class BenchCommand extends BaseCommand {
             StepTiming[] t = TrainStepBenchmark.compare("Conv2d", dense, "LutConv2d", lut,
                     new Shape(128, 6, 14, 14), warmup, steps, null);
             report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK + ", " + name);
+            reportSoftAssignment(t[0], (150 + convV - 1) / convV, 128 * 10 * 10, convK, convV, 3);
         }
         if (!skip.contains("memory")) {
             long[] rss = TrainStepBenchmark.residentMemory(
@@ -166,6 +168,19 @@ final class BenchCommand extends BaseCommand {
         }
         out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n",
                 t[1].name(), t[0].name(), t[1].medianMillis() / t[0].medianMillis(), what);
+        out().flush();
+    }
+
+    /**
+     * Prints the soft-assignment floor of a LUT step against the dense step: where it alone
+     * exceeds the target ratio, no straight-through formulation on these kernels can meet it.
+     */
+    private void reportSoftAssignment(StepTiming dense, long codebooks, long rows, long k, long v, int target) {
+        StepTiming soft = TrainStepBenchmark.softAssignment(codebooks, rows, k, v, warmup, steps);
+        out().printf(Locale.ROOT, "  soft assignment alone %8.3f ms (softmax over [%d, %d, %d] scores and the"
+                + " centroid mix, forward and backward) = %.2fx the %s step; target for the whole LUT step %dx%n",
+                soft.medianMillis(), codebooks, rows, k, soft.medianMillis() / dense.medianMillis(), dense.name(),
+                target);
         out().flush();
     }
 

@@ -41,6 +41,8 @@ class LutBoostCommandTest {
                 "--skip", "conv,memory,kmeans,engine-layer,engine-model");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("[D=N=512, batch 128, v=4, K=16, chebyshev]"), r.out());
+        // 512 inputs in 128 codebooks of v=4, one row each per sample of the batch of 128.
+        assertTrue(r.out().contains("softmax over [128, 128, 16] scores"), r.out());
         CliFixture bad = CliFixture.run("bench", "--metric", "manhattan", "--skip",
                 "linear,conv,memory,kmeans,engine-layer,engine-model");
         assertEquals(2, bad.exitCode());

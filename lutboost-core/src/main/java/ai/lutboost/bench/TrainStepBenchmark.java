@@ -1,6 +1,7 @@
 package ai.lutboost.bench;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -120,6 +121,47 @@ public final class TrainStepBenchmark {
             }
             return new StepTiming[] {a.timing(), b.timing()};
         }
+    }
+
+    /**
+     * Times the part of a straight-through step that any soft-to-hard formulation has to do: the
+     * softmax over the {@code [C, rows, K]} scores and the soft mix of centroids it weighs,
+     * forward and backward. The scores themselves, the hard path, the input's sub-vectors and the
+     * dense product come on top, so a LUT step can be no faster than this.
+     *
+     * @param codebooks {@code C}
+     * @param rows the sub-vectors per codebook in a batch
+     * @param k centroids per codebook
+     * @param v the sub-vector length
+     * @param warmup unrecorded repetitions first
+     * @param steps recorded repetitions
+     * @return the timing
+     */
+    public static StepTiming softAssignment(long codebooks, long rows, long k, long v, int warmup, int steps) {
+        long[] nanos = new long[steps];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray scores = manager.randomNormal(new Shape(codebooks, rows, k));
+            NDArray centroids = manager.randomNormal(new Shape(codebooks, k, v));
+            scores.setRequiresGradient(true);
+            centroids.setRequiresGradient(true);
+            for (int i = 0; i < warmup + steps; i++) {
+                long start = System.nanoTime();
+                try (NDManager scope = manager.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    scope.tempAttachAll(scores, centroids);
+                    NDArray soft = scores.softmax(2).matMul(centroids);
+                    gc.backward(soft.sum());
+                    // Reading a gradient waits for the backward pass.
+                    scores.getGradient().getFloat(0, 0, 0);
+                }
+                if (i >= warmup) {
+                    nanos[i - warmup] = System.nanoTime() - start;
+                }
+            }
+        }
+        Arrays.sort(nanos);
+        return new StepTiming("soft assignment", nanos[steps / 2] / 1e6,
+                Arrays.stream(nanos).average().orElse(Double.NaN) / 1e6, steps);
     }
 
     /**
