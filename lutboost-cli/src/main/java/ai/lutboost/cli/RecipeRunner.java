@@ -1,6 +1,7 @@
 package ai.lutboost.cli;
 
 import ai.djl.Device;
+import ai.djl.util.Progress;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.engine.BundleFormatException;
 import ai.lutboost.export.BundleExporter;
@@ -16,6 +17,7 @@ import ai.lutboost.training.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** What {@code train} and {@code run} share: options to library call to one-screen summary. */
 final class RecipeRunner {
@@ -98,19 +100,23 @@ final class RecipeRunner {
     private static TrainOptions trainOptions(
             Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out) {
         Path output = outputDir(recipe, options);
-        boolean bar = !common.quiet && System.console() != null;
+        Consumer<String> log = line -> {
+            if (!common.quiet) {
+                out.println(line);
+                out.flush();
+            }
+        };
+        Progress progress = null;
+        if (!common.quiet) {
+            progress = System.console() != null ? new TerminalProgress(System.err) : new LogProgress(log);
+        }
         return new TrainOptions(
                 output,
                 options.dataDir,
                 options.resume,
                 common.device == null ? null : Device.fromName(common.device),
-                bar ? new TerminalProgress(System.err) : null,
-                line -> {
-                    if (!common.quiet) {
-                        out.println(line);
-                        out.flush();
-                    }
-                });
+                progress,
+                log);
     }
 
     static void printSummary(TrainingResult r, PrintWriter out) {

@@ -1,6 +1,7 @@
 package ai.lutboost.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.lutboost.cli.LutBoostCommand;
@@ -40,6 +41,11 @@ class TrainEndToEndTest {
         StringWriter out = new StringWriter();
         JsonObject a = train("a", out);
         assertTrue(out.toString().contains("epoch 2/2"), out.toString());
+        // Not a terminal: a line per tenth of an epoch instead of a bar. 4,000 training images
+        // make 32 batches of 128; the ninth tenth is reached at step 29, and the epoch's own line
+        // stands for the last.
+        assertTrue(out.toString().contains("baseline 2/2: 29/32 steps, "), out.toString());
+        assertFalse(out.toString().contains("baseline 2/2: 32/32 steps"), out.toString());
         assertTrue(out.toString().contains("test accuracy"), out.toString());
         assertEquals("fashion-lenet5", a.get("recipe").getAsString());
         assertEquals(61_706, a.get("parameters").getAsLong());
