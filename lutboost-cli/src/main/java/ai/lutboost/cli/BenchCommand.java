@@ -108,22 +108,21 @@ final class BenchCommand extends BaseCommand {
         Metric distance = Metric.parse(metric);
         String name = distance.name().toLowerCase(Locale.ROOT);
         if (!skip.contains("linear")) {
-            StepTiming[] t = TrainStepBenchmark.compare(
-                    "Linear", Linear.builder().setUnits(512).build(),
-                    "LutLinear", LutLinear.builder().setName("bench").setUnits(512)
-                            .setSpec(new LayerSpec(linearV, linearK, distance, 8, false)).build(),
-                    new Shape(128, 512), warmup, steps, null);
+            LutLinear lut = LutLinear.builder().setName("bench").setUnits(512)
+                    .setSpec(new LayerSpec(linearV, linearK, distance, 8, false)).build();
+            StepTiming[] t = TrainStepBenchmark.compare("Linear", Linear.builder().setUnits(512).build(),
+                    "LutLinear", lut, new Shape(128, 512), warmup, steps, null);
             report(t, "D=N=512, batch 128, v=" + linearV + ", K=" + linearK + ", " + name);
-            reportSoftAssignment(t[0], (512 + linearV - 1) / linearV, 128, linearK, linearV, 2);
+            reportSoftAssignment(t[0], lut.getCodebooks(), 128, linearK, linearV, 2);
         }
         if (!skip.contains("conv")) {
             Block dense = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
-            Block lut = LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
+            LutConv2d lut = LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
                     .setSpec(new LayerSpec(convV, convK, distance, 8, false)).build();
             StepTiming[] t = TrainStepBenchmark.compare("Conv2d", dense, "LutConv2d", lut,
                     new Shape(128, 6, 14, 14), warmup, steps, null);
             report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK + ", " + name);
-            reportSoftAssignment(t[0], (150 + convV - 1) / convV, 128 * 10 * 10, convK, convV, 3);
+            reportSoftAssignment(t[0], lut.getCodebooks(), 128 * 10 * 10, convK, convV, 3);
         }
         if (!skip.contains("memory")) {
             long[] rss = TrainStepBenchmark.residentMemory(

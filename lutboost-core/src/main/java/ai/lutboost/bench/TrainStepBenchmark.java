@@ -70,11 +70,7 @@ public final class TrainStepBenchmark {
         }
 
         StepTiming timing() {
-            long[] sorted = Arrays.copyOf(nanos, measured);
-            Arrays.sort(sorted);
-            double median = sorted[sorted.length / 2] / 1e6;
-            double mean = Arrays.stream(sorted).average().orElse(Double.NaN) / 1e6;
-            return new StepTiming(name, median, mean, measured);
+            return StepTiming.of(name, Arrays.copyOf(nanos, measured));
         }
 
         @Override
@@ -159,9 +155,7 @@ public final class TrainStepBenchmark {
                 }
             }
         }
-        Arrays.sort(nanos);
-        return new StepTiming("soft assignment", nanos[steps / 2] / 1e6,
-                Arrays.stream(nanos).average().orElse(Double.NaN) / 1e6, steps);
+        return StepTiming.of("soft assignment", nanos);
     }
 
     /**
