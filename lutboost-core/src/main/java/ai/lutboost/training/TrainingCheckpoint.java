@@ -2,10 +2,12 @@ package ai.lutboost.training;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.lutboost.datasets.Checksums;
+import ai.lutboost.model.LayerNames;
 import com.google.gson.JsonParseException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +24,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -71,9 +75,26 @@ public final class TrainingCheckpoint {
          * @throws CheckpointException if the parameters do not fit the block
          */
         public void loadInto(NDManager manager, Block block) throws CheckpointException {
+            // DJL replaces each array with the stored one whatever its shape, so a checkpoint of
+            // another recipe would otherwise load and fail later inside a forward pass.
+            Map<String, Pair<Parameter, Shape>> expected = new LinkedHashMap<>();
+            LayerNames.all(block).forEach((path, b) -> b.getDirectParameters().forEach(p -> {
+                if (p.getValue().isInitialized()) {
+                    expected.put(path + "." + p.getKey(),
+                            new Pair<>(p.getValue(), p.getValue().getArray().getShape()));
+                }
+            }));
             try {
                 block.loadParameters(
                         manager, new DataInputStream(new ByteArrayInputStream(parameters)));
+                for (Map.Entry<String, Pair<Parameter, Shape>> e : expected.entrySet()) {
+                    Shape got = e.getValue().getKey().getArray().getShape();
+                    if (!got.equals(e.getValue().getValue())) {
+                        throw new CheckpointException(file + ": parameter " + e.getKey() + " has shape " + got
+                                + " in the checkpoint but " + e.getValue().getValue()
+                                + " in this model; was it written by another recipe?");
+                    }
+                }
                 // Loading replaces each parameter's array with a new one that records no gradient;
                 // a trainer created afterwards would then compute none.
                 for (Pair<String, Parameter> p : block.getParameters()) {

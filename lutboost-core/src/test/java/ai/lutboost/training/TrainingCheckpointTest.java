@@ -81,6 +81,20 @@ class TrainingCheckpointTest {
     }
 
     @Test
+    void parametersOfAnotherShapeAreRefusedWithTheirName() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Path f = TrainingCheckpoint.write(dir, "x", new TrainingCheckpoint.State("s", 0, false, List.of()),
+                    initializedLeNet(manager), new byte[0]);
+            Block wider = LeNet5.build(12);
+            wider.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            String message = assertThrows(CheckpointException.class,
+                    () -> TrainingCheckpoint.read(f).loadInto(manager, wider)).getMessage();
+            assertEquals(f + ": parameter fc3.weight has shape (10, 84) in the checkpoint but (12, 84) in this"
+                    + " model; was it written by another recipe?", message);
+        }
+    }
+
+    @Test
     void damagedFilesAreNamed() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block a = initializedLeNet(manager);
