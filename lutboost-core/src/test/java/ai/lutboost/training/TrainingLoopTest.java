@@ -74,4 +74,21 @@ class TrainingLoopTest {
                     "no step was taken");
         }
     }
+
+    @Test
+    void epochsLeaveNoArraysOnTheParametersManager() throws Exception {
+        try (NDManager m = NDManager.newBaseManager();
+                Model model = Model.newInstance("t");
+                Trainer trainer = trainer(model)) {
+            ArrayDataset data = data(m);
+            TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
+            NDManager parameters = model.getBlock().getParameters().get("weight").getArray().getManager();
+            TrainingLoop.runEpoch("baseline", trainer, data, 0, 4, 2, Tracker.fixed(0.1f), null, options);
+            int afterOne = parameters.getManagedArrays().size();
+            for (int epoch = 1; epoch < 4; epoch++) {
+                TrainingLoop.runEpoch("baseline", trainer, data, epoch, 4, 2, Tracker.fixed(0.1f), null, options);
+            }
+            assertEquals(afterOne, parameters.getManagedArrays().size(), "arrays held after 1 and after 4 epochs");
+        }
+    }
 }
