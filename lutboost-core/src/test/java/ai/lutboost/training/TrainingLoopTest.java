@@ -37,18 +37,32 @@ class TrainingLoopTest {
                 .build();
     }
 
+    /** A trainer with its data, closed together. */
+    private record Fixture(NDManager manager, Model model, Trainer trainer, ArrayDataset data, TrainOptions options)
+            implements AutoCloseable {
+        static Fixture create() {
+            NDManager manager = NDManager.newBaseManager();
+            Model model = Model.newInstance("t");
+            return new Fixture(manager, model, TrainingLoopTest.trainer(model), TrainingLoopTest.data(manager),
+                    TrainOptions.quiet(Path.of("unused"), null));
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+            model.close();
+            manager.close();
+        }
+    }
+
     @Test
     void aNonFiniteLossStopsNamingStageEpochAndStep() throws Exception {
-        try (NDManager m = NDManager.newBaseManager();
-                Model model = Model.newInstance("t");
-                Trainer trainer = trainer(model)) {
-            ArrayDataset data = data(m);
-            TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
-            EpochMetrics fine = TrainingLoop.runEpoch("finetune", trainer, data, 0, 3, 2, Tracker.fixed(0.1f), null, options);
+        try (Fixture f = Fixture.create()) {
+            EpochMetrics fine = TrainingLoop.runEpoch("finetune", f.trainer(), f.data(), 0, 3, 2, Tracker.fixed(0.1f), null, f.options());
             assertTrue(Double.isFinite(fine.trainLoss()) && fine.trainLoss() > 0, "loss " + fine.trainLoss());
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                    () -> TrainingLoop.runEpoch("finetune", trainer, data, 2, 3, 2, Tracker.fixed(0.1f),
-                            (x, labels, preds) -> preds.head().sum().mul(Float.NaN), options));
+                    () -> TrainingLoop.runEpoch("finetune", f.trainer(), f.data(), 2, 3, 2, Tracker.fixed(0.1f),
+                            (x, labels, preds) -> preds.head().sum().mul(Float.NaN), f.options()));
             assertTrue(e.getMessage().startsWith("training diverged in stage finetune, epoch 3, step 1: loss is NaN;"
                     + " lower the stage's learning rate (now 0.100000)"), e.getMessage());
         }
@@ -56,37 +70,29 @@ class TrainingLoopTest {
 
     @Test
     void aFiniteLossWithANonFiniteGradientStopsBeforeTheStepNamingTheParameters() throws Exception {
-        try (NDManager m = NDManager.newBaseManager();
-                Model model = Model.newInstance("t");
-                Trainer trainer = trainer(model)) {
-            ArrayDataset data = data(m);
-            float[] before = model.getBlock().getParameters().get("weight").getArray().toFloatArray();
-            TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
+        try (Fixture f = Fixture.create()) {
+            float[] before = f.model().getBlock().getParameters().get("weight").getArray().toFloatArray();
             // sqrt at 0: the loss is 0, its derivative infinite, and times the zero inner
             // derivative NaN, in every weight and bias.
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                    () -> TrainingLoop.runEpoch("calibrate", trainer, data, 0, 2, 2, Tracker.fixed(0.1f),
-                            (x, labels, preds) -> preds.head().sub(preds.head()).sqrt().sum(), options));
+                    () -> TrainingLoop.runEpoch("calibrate", f.trainer(), f.data(), 0, 2, 2, Tracker.fixed(0.1f),
+                            (x, labels, preds) -> preds.head().sub(preds.head()).sqrt().sum(), f.options()));
             assertEquals("training diverged in stage calibrate, epoch 1, step 1: the gradients of weight, bias are"
                     + " not finite; lower the stage's learning rate (now 0.100000)", e.getMessage().substring(0,
                     e.getMessage().indexOf(')') + 1));
-            assertArrayEquals(before, model.getBlock().getParameters().get("weight").getArray().toFloatArray(),
+            assertArrayEquals(before, f.model().getBlock().getParameters().get("weight").getArray().toFloatArray(),
                     "no step was taken");
         }
     }
 
     @Test
     void epochsLeaveNoArraysOnTheParametersManager() throws Exception {
-        try (NDManager m = NDManager.newBaseManager();
-                Model model = Model.newInstance("t");
-                Trainer trainer = trainer(model)) {
-            ArrayDataset data = data(m);
-            TrainOptions options = TrainOptions.quiet(Path.of("unused"), null);
-            NDManager parameters = model.getBlock().getParameters().get("weight").getArray().getManager();
-            TrainingLoop.runEpoch("baseline", trainer, data, 0, 4, 2, Tracker.fixed(0.1f), null, options);
+        try (Fixture f = Fixture.create()) {
+            NDManager parameters = f.model().getBlock().getParameters().get("weight").getArray().getManager();
+            TrainingLoop.runEpoch("baseline", f.trainer(), f.data(), 0, 4, 2, Tracker.fixed(0.1f), null, f.options());
             int afterOne = parameters.getManagedArrays().size();
             for (int epoch = 1; epoch < 4; epoch++) {
-                TrainingLoop.runEpoch("baseline", trainer, data, epoch, 4, 2, Tracker.fixed(0.1f), null, options);
+                TrainingLoop.runEpoch("baseline", f.trainer(), f.data(), epoch, 4, 2, Tracker.fixed(0.1f), null, f.options());
             }
             assertEquals(afterOne, parameters.getManagedArrays().size(), "arrays held after 1 and after 4 epochs");
         }
