@@ -53,11 +53,9 @@ public final class TrainingLoop {
         List<NDArray> maxima = new ArrayList<>();
         float[] max;
         /*
-         * The gradient handles and everything computed from them live in a scratch manager closed
-         * after the check. Left on the parameters' manager they were never freed, and a live extra
-         * handle on a gradient makes PyTorch accumulate the next one out of place, so every step kept
-         * copies of all gradients: the residual CNN's baseline grew by about 12 MB a step until the
-         * kernel killed it.
+         * A scratch manager, closed after the check, holds the gradient handles and everything
+         * computed from them: on the parameters' manager they were never freed, and the residual
+         * CNN's baseline grew by megabytes a step until the kernel killed it.
          */
         try (NDManager scratch = trainer.getManager().newSubManager()) {
             for (Pair<String, Parameter> p : trainer.getModel().getBlock().getParameters()) {
