@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -176,7 +177,8 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             }
             NDArray out = how == LutMode.DENSE
                     ? dense(input, w, b)
-                    : lut(onGrid(input, training), w, b, onGrid(p, training), t.exp(), frozenTable, how);
+                    : lut(onGrid(input, training), w, onBiasGrid(b, training), onGrid(p, training), t.exp(), frozenTable,
+                            how);
             if (training && reconstructionErrors != null && how != LutMode.DENSE) {
                 NDArray target = dense(input, w, b).stopGradient();
                 NDArray error = out.sub(target).square().sum().div(target.square().sum().add(1e-12f));
@@ -191,6 +193,23 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     /** The values the nearest-centroid search sees: rounded to the input grid when one is set. */
     private NDArray onGrid(NDArray x, boolean training) {
         return inputQuantization == null ? x : inputQuantization.round(x, training);
+    }
+
+    /**
+     * The bias the datapath adds: with a fixed-point table, each column's bias rounded half up to
+     * that column's table fraction, where the accumulator starts (straight-through in training).
+     */
+    private NDArray onBiasGrid(NDArray b, boolean training) {
+        if (tableFractionBits == null) {
+            return b;
+        }
+        double[] scale = new double[tableFractionBits.length];
+        for (int j = 0; j < scale.length; j++) {
+            scale[j] = Math.scalb(1.0, tableFractionBits[j]);
+        }
+        NDArray s = b.getManager().create(scale);
+        NDArray q = b.toType(DataType.FLOAT64, false).mul(s).add(0.5).floor().div(s).toType(b.getDataType(), false);
+        return training ? b.add(q.sub(b).stopGradient()) : q;
     }
 
     /**

@@ -1,5 +1,6 @@
 package ai.lutboost.model;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,6 +12,11 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
+import ai.lutboost.layer.InputQuantization;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +29,11 @@ import java.util.Map;
  */
 public class ResidualBlock extends AbstractZooBlock implements BatchNormPairs {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    /** Version 1 had no add rounding; baseline and earlier conversion checkpoints still load. */
+    private static final byte VERSION_WITHOUT_ROUNDING = 1;
 
+    private AddRounding addRounding;
 
     /**
      * Creates a block.
@@ -82,8 +91,59 @@ public class ResidualBlock extends AbstractZooBlock implements BatchNormPairs {
             NDList projected = child("shortcut_conv").forward(ps, inputs, training);
             shortcut = child("shortcut_bn").forward(ps, projected, training);
         }
-        NDArray sum = y.singletonOrThrow().add(shortcut.singletonOrThrow());
+        NDArray sum = addRounding == null
+                ? y.singletonOrThrow().add(shortcut.singletonOrThrow())
+                : addRounding.add(y.singletonOrThrow(), shortcut.singletonOrThrow(), training);
         return new NDList(Activation.relu(sum));
+    }
+
+    /**
+     * Makes the add round as the datapath does (the freeze stage sets it), or exact again.
+     *
+     * @param rounding the grids, or {@code null} for an exact add
+     */
+    public void setAddRounding(AddRounding rounding) {
+        this.addRounding = rounding;
+    }
+
+    /**
+     * Returns the add's grids.
+     *
+     * @return the grids, or {@code null} when the add is exact
+     */
+    public AddRounding getAddRounding() {
+        return addRounding;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void saveMetadata(DataOutputStream os) throws IOException {
+        saveInputShapes(os);
+        os.writeBoolean(addRounding != null);
+        if (addRounding != null) {
+            for (InputQuantization q : List.of(addRounding.left(), addRounding.right(), addRounding.sum())) {
+                os.writeInt(q.bits());
+                os.writeInt(q.fractionBits());
+            }
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION && loadVersion != VERSION_WITHOUT_ROUNDING) {
+            throw new MalformedModelException(
+                    "unsupported ResidualBlock version " + loadVersion + ", expected " + VERSION);
+        }
+        readInputShapes(is);
+        addRounding = null;
+        if (loadVersion == VERSION && is.readBoolean()) {
+            InputQuantization[] q = new InputQuantization[3];
+            for (int i = 0; i < q.length; i++) {
+                q[i] = new InputQuantization(is.readInt(), is.readInt());
+            }
+            addRounding = new AddRounding(q[0], q[1], q[2]);
+        }
     }
 
     /** {@inheritDoc} */

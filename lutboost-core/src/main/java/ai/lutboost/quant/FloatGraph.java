@@ -18,6 +18,7 @@ import ai.lutboost.layer.LutLinear;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.model.LayerNames;
 import ai.lutboost.model.MultiHeadSelfAttention;
+import ai.lutboost.model.AddRounding;
 import ai.lutboost.model.ResidualBlock;
 import ai.lutboost.model.VisionTransformer;
 import java.util.ArrayList;
@@ -184,12 +185,13 @@ final class FloatGraph {
             walk(children.get("shortcut_conv"), path + ".shortcut_conv");
             walk(children.get("shortcut_bn"), path + ".shortcut_bn");
         }
-        residualAdd(y, current, path + ".add");
+        residualAdd(y, current, path + ".add", block);
         walk(Activation.reluBlock(), path + ".relu2");
     }
 
-    private void residualAdd(String left, String right, String out) {
-        node(Kind.ADD, out, List.of(left, right), null, shapes.get(left));
+    /** An add; its block is the residual block whose grids it takes, or {@code null} for an exact add. */
+    private void residualAdd(String left, String right, String out, ResidualBlock block) {
+        node(Kind.ADD, out, List.of(left, right), block, shapes.get(left));
     }
 
     private void walkTransformer(VisionTransformer vit, String path) throws QuantizationException {
@@ -225,13 +227,13 @@ final class FloatGraph {
         }
         node(Kind.ATTENTION, path + ".attn", qkv, attention, shapes.get(qkv.get(0)));
         walk(projections.get("proj"), path + ".attn.proj");
-        residualAdd(x, current, path + ".add1");
+        residualAdd(x, current, path + ".add1", null);
         String y = current;
         add(Kind.NORM, path + ".ln2", children.get("ln2"), shapes.get(y));
         walk(children.get("mlp_fc1"), path + ".mlp_fc1");
         add(Kind.GELU, path + ".gelu", null, shapes.get(current));
         walk(children.get("mlp_fc2"), path + ".mlp_fc2");
-        residualAdd(y, current, path + ".add2");
+        residualAdd(y, current, path + ".add2", null);
     }
 
     private static Map<String, Block> children(Block block) {
@@ -301,7 +303,10 @@ final class FloatGraph {
             case MAXPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow();
             case AVGPOOL -> node.block.forward(ps, new NDList(x), false).singletonOrThrow()
                     .reshape(x.getShape().get(0), -1);
-            case ADD -> x.add(values.get(1));
+            case ADD -> {
+                AddRounding rounding = node.block instanceof ResidualBlock r ? r.getAddRounding() : null;
+                yield rounding == null ? x.add(values.get(1)) : rounding.add(x, values.get(1), false);
+            }
             case TOKENS -> {
                 VisionTransformer vit = (VisionTransformer) node.block;
                 yield VisionTransformer.tokens(

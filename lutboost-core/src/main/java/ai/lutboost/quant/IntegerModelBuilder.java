@@ -13,7 +13,9 @@ import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.layer.InputQuantization;
 import ai.lutboost.layer.LutConv2d;
+import ai.lutboost.model.AddRounding;
 import ai.lutboost.model.MultiHeadSelfAttention;
+import ai.lutboost.model.ResidualBlock;
 import ai.lutboost.model.VisionTransformer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,28 +111,40 @@ public final class IntegerModelBuilder {
     }
 
     /**
-     * Calibrates, as {@link #build} does, the format of each LUT layer's input tensor: the grid
-     * the freeze stage rounds the layer's input and centroids to.
+     * Calibrates, as {@link #build} does, the grids the freeze stage makes the float model round
+     * to: each LUT layer's input format, and each residual add's operand and sum formats.
      *
      * @param root the frozen model
      * @param inputShape one sample's shape {@code [C, H, W]}
      * @param calibration calibration images, {@code [B, C, H, W]} normalized as in training
      * @param batchSize images per calibration forward pass
-     * @return each LUT layer's input format, in graph order
+     * @return the grids, in graph order
      * @throws QuantizationException if a block has no datapath op, or two layers reading one
      *     tensor record different formats
      */
-    public static Map<AbstractLutBlock, FixedPointFormat> lutInputFormats(
-            Block root, int[] inputShape, NDArray calibration, int batchSize) throws QuantizationException {
+    public static DatapathGrids datapathGrids(Block root, int[] inputShape, NDArray calibration, int batchSize)
+            throws QuantizationException {
         FloatGraph graph = FloatGraph.trace(root, inputShape);
         Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize));
-        Map<AbstractLutBlock, FixedPointFormat> out = new LinkedHashMap<>();
+        Map<AbstractLutBlock, FixedPointFormat> lutInputs = new LinkedHashMap<>();
+        Map<ResidualBlock, AddRounding> adds = new LinkedHashMap<>();
         for (FloatGraph.Node n : graph.nodes) {
             if (n.kind == FloatGraph.Kind.LUT) {
-                out.put((AbstractLutBlock) n.block, formats.get(n.inputs.get(0)));
+                lutInputs.put((AbstractLutBlock) n.block, formats.get(n.inputs.get(0)));
+            } else if (n.kind == FloatGraph.Kind.ADD && n.block instanceof ResidualBlock block) {
+                adds.put(block, new AddRounding(grid(formats.get(n.inputs.get(0))), grid(formats.get(n.inputs.get(1))),
+                        grid(formats.get(n.output))));
             }
         }
-        return out;
+        return new DatapathGrids(lutInputs, adds);
+    }
+
+    private static InputQuantization grid(FixedPointFormat f) {
+        return new InputQuantization(f.bits(), f.fractionBits());
+    }
+
+    private static FixedPointFormat format(InputQuantization q) {
+        return new FixedPointFormat(q.bits(), q.fractionBits(), true);
     }
 
     /**
@@ -172,7 +186,7 @@ public final class IntegerModelBuilder {
     /**
      * One format per tensor: the widest that holds the tensor's calibrated magnitude, except that
      * pooling keeps its input's format and a tensor read by a LUT layer that records its input
-     * grid takes that grid, so the integer model rounds where the frozen float model rounded
+     * grid, or added by a residual block that records its add's grids, takes that grid, so the integer model rounds where the frozen float model rounded
      * (and pooling passes that grid back to the tensor it pools).
      */
     private static Map<String, FixedPointFormat> formats(FloatGraph graph, Map<String, Double> maxAbs)
@@ -182,13 +196,14 @@ public final class IntegerModelBuilder {
             InputQuantization q = n.kind == FloatGraph.Kind.LUT
                     ? ((AbstractLutBlock) n.block).getInputQuantization() : null;
             if (q != null) {
-                FixedPointFormat f = new FixedPointFormat(q.bits(), q.fractionBits(), true);
-                FixedPointFormat earlier = pinned.putIfAbsent(n.inputs.get(0), f);
-                if (earlier != null && !earlier.equals(f)) {
-                    throw new QuantizationException("layer " + n.name + ": its input grid " + f + " differs from "
-                            + earlier + ", recorded by another layer reading tensor " + n.inputs.get(0)
-                            + "; rerun the freeze stage");
-                }
+                pin(pinned, n.inputs.get(0), format(q), n.name);
+            }
+            AddRounding add = n.kind == FloatGraph.Kind.ADD && n.block instanceof ResidualBlock r
+                    ? r.getAddRounding() : null;
+            if (add != null) {
+                pin(pinned, n.inputs.get(0), format(add.left()), n.name);
+                pin(pinned, n.inputs.get(1), format(add.right()), n.name);
+                pin(pinned, n.output, format(add.sum()), n.name);
             }
         }
         for (int i = graph.nodes.size() - 1; i >= 0; i--) {
@@ -219,6 +234,15 @@ public final class IntegerModelBuilder {
             });
         }
         return formats;
+    }
+
+    private static void pin(Map<String, FixedPointFormat> pinned, String tensor, FixedPointFormat f, String op)
+            throws QuantizationException {
+        FixedPointFormat earlier = pinned.putIfAbsent(tensor, f);
+        if (earlier != null && !earlier.equals(f)) {
+            throw new QuantizationException(op + ": its grid " + f + " for tensor " + tensor + " differs from "
+                    + earlier + ", recorded by another op using it; rerun the freeze stage");
+        }
     }
 
     /** Runs the float graph on the calibration images and records each tensor's largest magnitude. */

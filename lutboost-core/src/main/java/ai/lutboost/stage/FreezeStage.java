@@ -5,12 +5,15 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.layer.InputQuantization;
+import ai.lutboost.model.ResidualBlock;
+import ai.lutboost.quant.DatapathGrids;
 import ai.lutboost.quant.FixedPointFormat;
 import ai.lutboost.quant.IntegerModelBuilder;
 import ai.lutboost.quant.QuantizationException;
@@ -18,6 +21,7 @@ import ai.lutboost.quant.TableQuantizer;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.training.TrainingLoop;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +34,8 @@ import java.util.Map;
  * the tables fixed: centroids (so assignments adapt), temperatures, biases and the layers that
  * stay dense. Before that training, each LUT layer's input format is calibrated as the export
  * calibrates it and recorded on the layer: from then on the layer rounds its input and centroids
- * to that grid (straight-through in training), and dense layers that no batch norm follows take
+ * to that grid (straight-through in training), residual adds round their operands and sum as the
+ * datapath does, and dense layers that no batch norm follows take
  * their int8 weights and keep them, so assignments adapt to the datapath's rounding and the
  * stage's accuracy is that of the model the accelerator runs.
  */
@@ -73,12 +78,24 @@ public final class FreezeStage extends AbstractTrainingStage {
      * @param model the converted model, trained through stage 3
      */
     public static void freeze(ConvertedModel model) {
+        freeze(model.block(), model.layers().values(), model.model().getNDManager());
+    }
+
+    /**
+     * Computes, folds, quantizes and freezes the tables of a model's LUT layers, then removes the
+     * folded batch norms: the freeze without a recipe, for a model built in code.
+     *
+     * @param root the model
+     * @param layers its LUT layers
+     * @param manager the manager the frozen tables live on
+     */
+    public static void freeze(Block root, Collection<AbstractLutBlock> layers, NDManager manager) {
         Map<AbstractLutBlock, float[][]> folds = new IdentityHashMap<>();
-        for (BatchNormFolding.Folded f : BatchNormFolding.find(model.block())) {
+        List<BatchNormFolding.Folded> folded = BatchNormFolding.find(root);
+        for (BatchNormFolding.Folded f : folded) {
             folds.put(f.layer(), BatchNormFolding.affine(f.norm()));
         }
-        NDManager manager = model.model().getNDManager();
-        for (AbstractLutBlock layer : model.layers().values()) {
+        for (AbstractLutBlock layer : layers) {
             int n = (int) layer.getUnits();
             NDArray computed = layer.computeTable();
             float[] table = computed.toFloatArray();
@@ -98,7 +115,7 @@ public final class FreezeStage extends AbstractTrainingStage {
                     q.fractionBits());
             layer.getBias().getArray().set(bias);
         }
-        model.removeFoldedNorms();
+        BatchNormFolding.removeNorms(folded);
     }
 
     /**
@@ -109,7 +126,7 @@ public final class FreezeStage extends AbstractTrainingStage {
         ConvertedModel model = ctx.model();
         int[] shape = Arrays.stream(ctx.inputShape().slice(1).getShape()).mapToInt(Math::toIntExact).toArray();
         ImageClassificationDataset data = ctx.calibration(IntegerModelBuilder.DEFAULT_CALIBRATION, CALIBRATION_BATCH);
-        Map<AbstractLutBlock, FixedPointFormat> formats;
+        DatapathGrids grids;
         List<String> dense;
         try (NDManager scope = model.model().getNDManager().newSubManager()) {
             NDList batches = new NDList();
@@ -121,7 +138,7 @@ public final class FreezeStage extends AbstractTrainingStage {
             });
             NDArray images = NDArrays.concat(batches);
             dense = IntegerModelBuilder.roundDenseWeights(model.block(), shape);
-            formats = IntegerModelBuilder.lutInputFormats(model.block(), shape, images, CALIBRATION_BATCH);
+            grids = IntegerModelBuilder.datapathGrids(model.block(), shape, images, CALIBRATION_BATCH);
         } catch (QuantizationException e) {
             // A model with a block the datapath lacks (a user's own layer) still freezes its
             // tables; it only cannot be exported, and the export says why.
@@ -132,12 +149,16 @@ public final class FreezeStage extends AbstractTrainingStage {
             ctx.log("freeze: dense weights rounded to int8 and frozen: " + String.join(", ", dense));
         }
         StringBuilder line = new StringBuilder("freeze: LUT inputs and centroids rounded to");
-        for (Map.Entry<AbstractLutBlock, FixedPointFormat> e : formats.entrySet()) {
+        for (Map.Entry<AbstractLutBlock, FixedPointFormat> e : grids.lutInputs().entrySet()) {
             FixedPointFormat f = e.getValue();
             e.getKey().setInputQuantization(new InputQuantization(f.bits(), f.fractionBits()));
             line.append(' ').append(e.getKey().getName()).append(' ').append(f);
         }
         ctx.log(line.toString());
+        if (!grids.adds().isEmpty()) {
+            grids.adds().forEach(ResidualBlock::setAddRounding);
+            ctx.log("freeze: " + grids.adds().size() + " residual adds round their operands and sums as the datapath does");
+        }
     }
 
     @Override

@@ -13,7 +13,12 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.datasets.Datasets;
+import ai.lutboost.layer.InputQuantization;
 import ai.lutboost.recipe.ModelSection;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +49,41 @@ class ModelZooTest {
             assertEquals(List.of("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten", "fc1",
                     "relu3", "fc2", "relu4", "fc3"), List.copyOf(layers.keySet()));
         }
+    }
+
+    @Test
+    void aResidualBlockKeepsItsAddRoundingThroughACheckpointAndAddsOnTheGrid() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ResidualBlock block = new ResidualBlock(4, 1, false);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 4, 4, 4));
+            AddRounding rounding = new AddRounding(
+                    new InputQuantization(8, 5), new InputQuantization(8, 6), new InputQuantization(8, 4));
+            block.setAddRounding(rounding);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            block.saveParameters(new DataOutputStream(bytes));
+            ResidualBlock loaded = new ResidualBlock(4, 1, false);
+            loaded.initialize(manager, DataType.FLOAT32, new Shape(1, 4, 4, 4));
+            loaded.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            assertEquals(rounding, loaded.getAddRounding());
+
+            // Left operand at 2^-4, right at 2^-2, sum at 2^-3 (at most 15.875). 1.03 -> 1.0 and
+            // 0.3 -> 0.25. 1.0625 is 8.5 steps of the sum: half up to 1.125. 7 + 10 saturates.
+            // -1.0625 is -8.5 steps: half up to -1.0.
+            AddRounding narrow = new AddRounding(
+                    new InputQuantization(8, 4), new InputQuantization(8, 2), new InputQuantization(8, 3));
+            NDArray a = manager.create(new float[] {1.03f, 1.0625f, 7f, -1.0625f});
+            NDArray b = manager.create(new float[] {0.3f, 0.5f, 10f, 0f});
+            assertEquals(List.of(1.25f, 1.625f, 15.875f, -1.0f),
+                    toList(narrow.add(a, b, false).toFloatArray()));
+        }
+    }
+
+    private static List<Float> toList(float[] values) {
+        List<Float> out = new java.util.ArrayList<>();
+        for (float v : values) {
+            out.add(v);
+        }
+        return out;
     }
 
     @Test
