@@ -1,5 +1,6 @@
 package ai.lutboost.layer;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -8,8 +9,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.ChildBlocks;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import ai.lutboost.model.BatchNormPairs;
 import ai.lutboost.model.LayerNames;
@@ -43,6 +44,24 @@ public final class BatchNormFolding {
      */
     public record Folded(String path, AbstractLutBlock layer, AbstractBlock parent, String normKey, BatchNorm norm) {}
 
+    /**
+     * A dense conv and the batch norm after it, which the freeze stage folds into one conv with a
+     * bias, so that the float model multiplies by the weights the datapath holds.
+     *
+     * @param path the conv's path
+     * @param conv the conv
+     * @param parent the block holding both
+     * @param convKey the conv's child key in {@code parent}
+     * @param normKey the batch norm's child key in {@code parent}
+     * @param norm the batch norm
+     */
+    public record FoldedConv(
+            String path, Conv2d conv, AbstractBlock parent, String convKey, String normKey, BatchNorm norm) {}
+
+    /** A layer directly followed by a batch norm, before it is known which kind of layer it is. */
+    private record Pair(String path, Block layer, AbstractBlock parent, String layerKey, String normKey,
+            BatchNorm norm) {}
+
     private BatchNormFolding() {}
 
     /**
@@ -54,21 +73,48 @@ public final class BatchNormFolding {
      */
     public static List<Folded> find(Block root) {
         List<Folded> out = new ArrayList<>();
+        for (Pair p : pairs(root)) {
+            if (p.layer() instanceof AbstractLutBlock lut) {
+                out.add(new Folded(p.path(), lut, p.parent(), p.normKey(), p.norm()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Finds every dense, ungrouped {@link Conv2d} directly followed by a batch norm, as
+     * {@link #find} finds LUT layers.
+     *
+     * @param root the model
+     * @return the pairs, in forward order
+     */
+    public static List<FoldedConv> findConvs(Block root) {
+        List<FoldedConv> out = new ArrayList<>();
+        for (Pair p : pairs(root)) {
+            if (p.layer() instanceof Conv2d conv && conv.getGroups() == 1) {
+                out.add(new FoldedConv(p.path(), conv, p.parent(), p.layerKey(), p.normKey(), p.norm()));
+            }
+        }
+        return out;
+    }
+
+    private static List<Pair> pairs(Block root) {
+        List<Pair> out = new ArrayList<>();
         walk(root, "", out);
         return out;
     }
 
-    private static void walk(Block parent, String prefix, List<Folded> out) {
+    private static void walk(Block parent, String prefix, List<Pair> out) {
         Map<String, String> names = LayerNames.localNames(parent);
         PairList<String, Block> children = parent.getChildren();
         Map<String, String> keyByName = new HashMap<>();
-        for (Pair<String, Block> c : children) {
+        for (ai.djl.util.Pair<String, Block> c : children) {
             keyByName.put(names.get(c.getKey()), c.getKey());
         }
         for (int i = 0; i < children.size(); i++) {
             String key = children.get(i).getKey();
             Block child = children.get(i).getValue();
-            if (child instanceof AbstractLutBlock lut && parent instanceof AbstractBlock ab) {
+            if (!(child instanceof BatchNorm) && parent instanceof AbstractBlock ab) {
                 String normKey = null;
                 if (parent instanceof BatchNormPairs pairs) {
                     String normName = pairs.batchNormAfter().get(names.get(key));
@@ -77,10 +123,52 @@ public final class BatchNormFolding {
                     normKey = children.get(i + 1).getKey();
                 }
                 if (normKey != null && children.get(normKey) instanceof BatchNorm bn) {
-                    out.add(new Folded(prefix + names.get(key), lut, ab, normKey, bn));
+                    out.add(new Pair(prefix + names.get(key), child, ab, key, normKey, bn));
                 }
             }
             walk(child, prefix + names.get(key) + ".", out);
+        }
+    }
+
+    /**
+     * Replaces each conv and its batch norm by one conv with a bias and an identity block. With
+     * {@code fold}, the new conv computes what the pair computed in inference ({@code s W} and
+     * {@code s b + shift} per output channel); without, its values are left for a checkpoint to
+     * load.
+     *
+     * @param pairs the pairs
+     * @param fold whether to compute the folded values
+     */
+    public static void foldConvs(List<FoldedConv> pairs, boolean fold) {
+        for (FoldedConv p : pairs) {
+            Conv2d old = p.conv();
+            Conv2d conv = Conv2d.builder()
+                    .setKernelShape(old.getKernelShape())
+                    .optStride(old.getStride())
+                    .optPadding(old.getPadding())
+                    .optDilation(old.getDilation())
+                    .setFilters(old.getFilters())
+                    .optBias(true)
+                    .build();
+            NDArray weight = old.getParameters().get("weight").getArray();
+            conv.initialize(weight.getManager(), DataType.FLOAT32, old.describeInput().values().toArray(new Shape[0]));
+            if (fold) {
+                float[][] affine = affine(p.norm());
+                float[] w = weight.toFloatArray();
+                int n = affine[0].length;
+                int d = w.length / n;
+                for (int i = 0; i < w.length; i++) {
+                    w[i] *= affine[0][i / d];
+                }
+                float[] b = old.isIncludeBias() ? old.getParameters().get("bias").getArray().toFloatArray() : new float[n];
+                for (int j = 0; j < n; j++) {
+                    b[j] = affine[0][j] * b[j] + affine[1][j];
+                }
+                conv.getParameters().get("weight").getArray().set(w);
+                conv.getParameters().get("bias").getArray().set(b);
+            }
+            ChildBlocks.replace(p.parent(), p.convKey(), conv);
+            replaceByIdentity(p.parent(), p.normKey(), p.norm());
         }
     }
 
@@ -111,15 +199,19 @@ public final class BatchNormFolding {
      */
     public static void removeNorms(List<Folded> pairs) {
         for (Folded p : pairs) {
-            Block identity = Blocks.identityBlock();
-            // Initialized with the norm's input shapes, so that checkpoints of the model can be
-            // written (DJL saves every block's input shapes) and read back into the same tree.
-            if (p.norm().isInitialized()) {
-                Shape[] shapes = p.norm().describeInput().values().toArray(new Shape[0]);
-                NDManager manager = p.norm().getParameters().get("gamma").getArray().getManager();
-                identity.initialize(manager, DataType.FLOAT32, shapes);
-            }
-            ChildBlocks.replace(p.parent(), p.normKey(), identity);
+            replaceByIdentity(p.parent(), p.normKey(), p.norm());
         }
+    }
+
+    private static void replaceByIdentity(AbstractBlock parent, String normKey, BatchNorm norm) {
+        Block identity = Blocks.identityBlock();
+        // Initialized with the norm's input shapes, so that checkpoints of the model can be
+        // written (DJL saves every block's input shapes) and read back into the same tree.
+        if (norm.isInitialized()) {
+            Shape[] shapes = norm.describeInput().values().toArray(new Shape[0]);
+            NDManager manager = norm.getParameters().get("gamma").getArray().getManager();
+            identity.initialize(manager, DataType.FLOAT32, shapes);
+        }
+        ChildBlocks.replace(parent, normKey, identity);
     }
 }

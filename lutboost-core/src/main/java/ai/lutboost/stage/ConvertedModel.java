@@ -105,15 +105,16 @@ public final class ConvertedModel implements AutoCloseable {
     }
 
     /**
-     * Folds the batch norms that follow LUT layers into their frozen tables' structure: the norms
-     * are replaced by identities. The caller has already folded their values ({@link FreezeStage}),
-     * or is about to load a checkpoint written after that.
+     * Gives the model the structure the freeze stage leaves, to load a checkpoint written after
+     * it: the batch norms that follow LUT layers become identities, and a dense conv with a
+     * batch norm after it becomes one conv with a bias (values left for the checkpoint).
      *
-     * @return the pairs that were folded
+     * @return the LUT layers' pairs
      */
     public List<BatchNormFolding.Folded> removeFoldedNorms() {
         List<BatchNormFolding.Folded> folded = BatchNormFolding.find(block);
         BatchNormFolding.removeNorms(folded);
+        BatchNormFolding.foldConvs(BatchNormFolding.findConvs(block), false);
         return folded;
     }
 

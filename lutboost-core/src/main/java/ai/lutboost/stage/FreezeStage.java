@@ -30,14 +30,15 @@ import java.util.Map;
 /**
  * Stage 4: every LUT layer's table is computed ({@code T_j = P_j W_j}), a batch norm right after
  * the layer is folded into it and the bias, the table is quantized to {@code tableBits} signed
- * integers with a power-of-two scale per output column, and frozen. Training then goes on with
- * the tables fixed: centroids (so assignments adapt), temperatures, biases and the layers that
- * stay dense. Before that training, each LUT layer's input format is calibrated as the export
- * calibrates it and recorded on the layer: from then on the layer rounds its input and centroids
- * to that grid (straight-through in training), residual adds round their operands and sum as the
- * datapath does, and dense layers that no batch norm follows take
- * their int8 weights and keep them, so assignments adapt to the datapath's rounding and the
- * stage's accuracy is that of the model the accelerator runs.
+ * integers with a power-of-two scale per output column, and frozen. A batch norm after a dense
+ * conv is folded into that conv, as the datapath folds it. Training then goes on with the tables
+ * fixed: centroids (so assignments adapt), temperatures and biases. Before that training, each
+ * LUT layer's input format is calibrated as the export calibrates it and recorded on the layer:
+ * from then on the layer rounds its input and centroids to that grid and its bias to its table's
+ * fraction (straight-through in training), residual adds round their operands and sum as the
+ * datapath does, and dense layers with no batch norm after them take their int8 weights and keep
+ * them, so assignments adapt to the datapath's rounding and the stage's accuracy is that of the
+ * model the accelerator runs.
  */
 public final class FreezeStage extends AbstractTrainingStage {
 
@@ -83,7 +84,8 @@ public final class FreezeStage extends AbstractTrainingStage {
 
     /**
      * Computes, folds, quantizes and freezes the tables of a model's LUT layers, then removes the
-     * folded batch norms: the freeze without a recipe, for a model built in code.
+     * folded batch norms, and folds each batch norm after a dense conv into that conv: the freeze
+     * without a recipe, for a model built in code.
      *
      * @param root the model
      * @param layers its LUT layers
@@ -116,6 +118,7 @@ public final class FreezeStage extends AbstractTrainingStage {
             layer.getBias().getArray().set(bias);
         }
         BatchNormFolding.removeNorms(folded);
+        BatchNormFolding.foldConvs(BatchNormFolding.findConvs(root), true);
     }
 
     /**

@@ -1,16 +1,21 @@
 package ai.lutboost.layer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
+import ai.lutboost.model.LayerNames;
+import ai.lutboost.model.ResidualCnn;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -85,6 +90,48 @@ class BatchNormFoldingTest {
             ParameterStore ps = new ParameterStore(m, false);
             assertEquals(net.forward(ps, new NDList(x), false).head().sub(copy.forward(ps, new NDList(x), false).head())
                     .abs().max().getFloat(), 0f);
+        }
+    }
+
+    @Test
+    void aDenseConvAndItsNormFoldIntoOneConvThatSavesAndLoads() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Random r = new Random(7);
+            Block net = ResidualCnn.build(3, List.of(4), 1);
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 6, 6));
+            BatchNorm stemNorm = (BatchNorm) LayerNames.all(net).get("bn1");
+            for (String name : List.of("gamma", "beta", "runningMean", "runningVar")) {
+                float[] stats = new float[4];
+                for (int i = 0; i < 4; i++) {
+                    stats[i] = name.equals("runningVar") ? 0.5f + r.nextFloat() : (float) r.nextGaussian();
+                }
+                stemNorm.getParameters().get(name).getArray().set(stats);
+            }
+            NDArray x = m.randomNormal(new Shape(3, 1, 6, 6));
+            float[] before = net.forward(new ParameterStore(m, false), new NDList(x), false).head().toFloatArray();
+
+            List<BatchNormFolding.FoldedConv> pairs = BatchNormFolding.findConvs(net);
+            assertEquals(List.of("conv1", "stage1.block1.conv1", "stage1.block1.conv2"),
+                    pairs.stream().map(BatchNormFolding.FoldedConv::path).toList(),
+                    "the stem and the block's convs (dense here); no shortcut conv at an unchanged width");
+            BatchNormFolding.foldConvs(pairs, true);
+            assertTrue(BatchNormFolding.findConvs(net).isEmpty(), "the norms are gone");
+            Conv2d stem = (Conv2d) LayerNames.all(net).get("conv1");
+            assertTrue(stem.isIncludeBias());
+            float[] after = net.forward(new ParameterStore(m, false), new NDList(x), false).head().toFloatArray();
+            for (int i = 0; i < before.length; i++) {
+                // float32 reassociation only.
+                assertEquals(before[i], after[i], 1e-4 * (1 + Math.abs(before[i])), "logit " + i);
+            }
+
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            net.saveParameters(new java.io.DataOutputStream(bytes));
+            Block copy = ResidualCnn.build(3, List.of(4), 1);
+            copy.initialize(m, DataType.FLOAT32, new Shape(1, 1, 6, 6));
+            BatchNormFolding.foldConvs(BatchNormFolding.findConvs(copy), false);
+            copy.loadParameters(m, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            assertArrayEquals(after, copy.forward(new ParameterStore(m, false), new NDList(x), false).head()
+                    .toFloatArray(), "the folded structure, rebuilt without values, loads the checkpoint");
         }
     }
 }
