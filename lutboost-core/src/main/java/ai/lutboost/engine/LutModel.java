@@ -570,7 +570,6 @@ public final class LutModel {
             if (!java.util.Arrays.equals(shapes.get(out), new int[] {shape[0]})) {
                 throw shapeError(o, out, new int[] {shape[0]});
             }
-            sameFormat(o, in, out);
             int multiplier = o.integer("multiplier", 1, (1 << 16) - 1);
             int shift = o.integer("shift", 0, 62);
             ops.add(new GlobalAvgPool(name, in, out, shape, multiplier, shift, bits.get(out)));

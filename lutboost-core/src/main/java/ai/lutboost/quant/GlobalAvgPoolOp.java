@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Global average pooling: per channel, the sum over {@code H x W} rescaled by
  * {@code rq(sum, multiplier, shift)}, where {@code multiplier / 2^shift} approximates
- * {@code 1 / (H W)} with {@code multiplier < 2^16}. The output keeps the input's format.
+ * {@code 2^(f_out - f_in) / (H W)} with {@code multiplier < 2^16}: the shift also aligns the
+ * input's fraction {@code f_in} to the output's {@code f_out}.
  *
  * @param name the block's path
  * @param input the input tensor {@code [C, H, W]}

@@ -93,10 +93,7 @@ public final class IntegerModelBuilder {
                 case LUT -> lutOp(n, in, out);
                 case DENSE -> denseOp(n, in, out);
                 case MAXPOOL -> new MaxPoolOp(n.name, n.inputs.get(0), n.output, n.pool, n.pool);
-                case AVGPOOL -> {
-                    int[] r = GlobalAvgPoolOp.reciprocal(inShape[1] * inShape[2]);
-                    yield new GlobalAvgPoolOp(n.name, n.inputs.get(0), n.output, r[0], r[1]);
-                }
+                case AVGPOOL -> avgPoolOp(n, in, out, inShape);
                 case ADD -> new AddOp(n.name, n.inputs.get(0), n.inputs.get(1), n.output,
                         formats.get(n.inputs.get(0)).fractionBits() - out.fractionBits(),
                         formats.get(n.inputs.get(1)).fractionBits() - out.fractionBits(), n.relu);
@@ -185,9 +182,9 @@ public final class IntegerModelBuilder {
 
     /**
      * One format per tensor: the widest that holds the tensor's calibrated magnitude, except that
-     * pooling keeps its input's format and a tensor read by a LUT layer that records its input
+     * max pooling (and selecting a token) keeps its input's format and a tensor read by a LUT layer that records its input
      * grid, or added by a residual block that records its add's grids, takes that grid, so the integer model rounds where the frozen float model rounded
-     * (and pooling passes that grid back to the tensor it pools).
+     * (and max pooling passes that grid back to the tensor it pools).
      */
     private static Map<String, FixedPointFormat> formats(FloatGraph graph, Map<String, Double> maxAbs)
             throws QuantizationException {
@@ -208,8 +205,7 @@ public final class IntegerModelBuilder {
         }
         for (int i = graph.nodes.size() - 1; i >= 0; i--) {
             FloatGraph.Node n = graph.nodes.get(i);
-            boolean keepsFormat = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.AVGPOOL
-                    || n.kind == FloatGraph.Kind.SELECT;
+            boolean keepsFormat = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.SELECT;
             if (keepsFormat && pinned.containsKey(n.output)) {
                 pinned.putIfAbsent(n.inputs.get(0), pinned.get(n.output));
             }
@@ -229,7 +225,7 @@ public final class IntegerModelBuilder {
             int bits = n.output.equals(output) ? LOGIT_BITS
                     : transformer && !narrow.contains(n.output) ? WIDE_ACTIVATION_BITS : ACTIVATION_BITS;
             formats.put(n.output, switch (n.kind) {
-                case MAXPOOL, AVGPOOL, SELECT -> formats.get(n.inputs.get(0));
+                case MAXPOOL, SELECT -> formats.get(n.inputs.get(0));
                 default -> pinned.getOrDefault(n.output, FixedPointFormat.fitting(bits, maxAbs.get(n.output)));
             });
         }
@@ -315,6 +311,22 @@ public final class IntegerModelBuilder {
         int d = (int) layer.getInputLength();
         return new LutLayerOp(n.name, n.inputs.get(0), n.output, conv, d, c, k, v, units, layer.getSpec().metric(),
                 bits, centroids, table, bias, shift, n.relu);
+    }
+
+    /**
+     * Global average pooling into its own calibrated format: a mean is smaller than the values it
+     * averages, so keeping the input's format would waste the output's top bits, and the dense
+     * classifier after a residual CNN's pool reads those 8 bits. The shift aligns the fractions.
+     */
+    private static GlobalAvgPoolOp avgPoolOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out,
+            int[] inShape) throws QuantizationException {
+        int[] r = GlobalAvgPoolOp.reciprocal(inShape[1] * inShape[2]);
+        int shift = r[1] - (out.fractionBits() - in.fractionBits());
+        if (shift < 0) {
+            throw new QuantizationException("pool " + n.name + ": its output format " + out + " is " + r[1]
+                    + " or more bits finer than its input's " + in + "; the datapath's shift cannot be negative");
+        }
+        return new GlobalAvgPoolOp(n.name, n.inputs.get(0), n.output, r[0], shift);
     }
 
     private static TokenEmbedOp tokenOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out) {

@@ -26,7 +26,7 @@ final class SyntheticBundles {
 
     /**
      * A model: input [2, 6, 6] → dense conv 3x3 (relu) and LUT conv 3x3 from the input → residual add
-     * (relu) → max pool 2x2 → global average pool → LUT linear (D=4, v=3, zero-padded) → dense
+     * (relu) → max pool 2x2 → global average pool (into a finer format) → LUT linear (D=4, v=3, zero-padded) → dense
      * linear logits.
      */
     static IntegerModel model(long seed, Metric metric) {
@@ -37,7 +37,7 @@ final class SyntheticBundles {
         t.add(new IntegerTensor("lutconv", new int[] {4, 6, 6}, new FixedPointFormat(8, 2, true)));
         t.add(new IntegerTensor("add", new int[] {4, 6, 6}, new FixedPointFormat(8, 3, true)));
         t.add(new IntegerTensor("pool", new int[] {4, 3, 3}, new FixedPointFormat(8, 3, true)));
-        t.add(new IntegerTensor("gap", new int[] {4}, new FixedPointFormat(8, 3, true)));
+        t.add(new IntegerTensor("gap", new int[] {4}, new FixedPointFormat(8, 4, true)));
         t.add(new IntegerTensor("lutfc", new int[] {5}, new FixedPointFormat(8, 2, true)));
         t.add(new IntegerTensor("logits", new int[] {3}, new FixedPointFormat(16, 6, true)));
         ConvGeometry g = new ConvGeometry(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1});
@@ -50,7 +50,8 @@ final class SyntheticBundles {
         ops.add(new AddOp("add", "conv", "lutconv", "add", 2, 1, true));
         ops.add(new MaxPoolOp("pool", "add", "pool", new int[] {2, 2}, new int[] {2, 2}));
         int[] rec = GlobalAvgPoolOp.reciprocal(9);
-        ops.add(new GlobalAvgPoolOp("gap", "pool", "gap", rec[0], rec[1]));
+        // A bit finer than its input, as a calibrated mean can be: the shift aligns them.
+        ops.add(new GlobalAvgPoolOp("gap", "pool", "gap", rec[0], rec[1] - 1));
         // Pooled features are non-negative, so these centroids are too, or one would win every time.
         int[] fcCentroids = ints(r, 2 * 8 * 3, 7);
         for (int i = 0; i < fcCentroids.length; i++) {

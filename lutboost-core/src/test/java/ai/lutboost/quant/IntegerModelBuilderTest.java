@@ -252,6 +252,14 @@ class IntegerModelBuilderTest {
             // Images on the datapath's 16-bit input grid, which the float model does not round to.
             int fin = model.tensor(model.input()).format().fractionBits();
             NDArray x = m.randomNormal(new Shape(64, 1, 8, 8)).mul(1 << fin).round().div(1 << fin);
+            GlobalAvgPoolOp pool = model.ops().stream().filter(o -> o instanceof GlobalAvgPoolOp)
+                    .map(o -> (GlobalAvgPoolOp) o).findFirst().orElseThrow();
+            int poolIn = model.tensor(pool.input()).format().fractionBits();
+            int poolOut = model.tensor(pool.output()).format().fractionBits();
+            // A mean is never larger than what it averages, so its own format is never coarser
+            // (here it comes out equal; the residual CNN's pool gains a bit, see the README).
+            assertTrue(poolOut >= poolIn, "the mean's format " + poolOut + " against its input's " + poolIn);
+            assertEquals(GlobalAvgPoolOp.reciprocal(16)[1] - (poolOut - poolIn), pool.shift());
             String sum = addOps.get(1).output();
             double[] exact = onGrid(model, net, x, sum, m);
             adds.forEach(ResidualBlock::setAddRounding);
