@@ -11,6 +11,7 @@ import ai.djl.nn.ChildBlocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import ai.lutboost.model.BatchNormPairs;
 import ai.lutboost.model.LayerNames;
@@ -23,7 +24,9 @@ import java.util.Map;
  * Folds a batch norm that directly follows a LUT layer into that layer's table and bias
  * (DESIGN §5): with {@code s = gamma / sqrt(var + eps)}, {@code bn(y) = s y + (beta - s mean)}, so
  * the table's column {@code n} scales by {@code s_n} and the bias becomes
- * {@code s_n (b_n - mean_n) + beta_n}; the norm is then replaced by an identity block.
+ * {@code s_n (b_n - mean_n) + beta_n}; the norm is then replaced by an identity block. A batch
+ * norm after a dense conv is folded the same way into a conv with a bias, as the datapath folds
+ * it before quantizing the conv's weights.
  *
  * <p>DJL's {@link BatchNorm} does not expose its epsilon; the zoo uses DJL's default,
  * {@value #EPSILON}, and so does this class.
@@ -59,7 +62,7 @@ public final class BatchNormFolding {
             String path, Conv2d conv, AbstractBlock parent, String convKey, String normKey, BatchNorm norm) {}
 
     /** A layer directly followed by a batch norm, before it is known which kind of layer it is. */
-    private record Pair(String path, Block layer, AbstractBlock parent, String layerKey, String normKey,
+    private record Adjacent(String path, Block layer, AbstractBlock parent, String layerKey, String normKey,
             BatchNorm norm) {}
 
     private BatchNormFolding() {}
@@ -73,7 +76,7 @@ public final class BatchNormFolding {
      */
     public static List<Folded> find(Block root) {
         List<Folded> out = new ArrayList<>();
-        for (Pair p : pairs(root)) {
+        for (Adjacent p : pairs(root)) {
             if (p.layer() instanceof AbstractLutBlock lut) {
                 out.add(new Folded(p.path(), lut, p.parent(), p.normKey(), p.norm()));
             }
@@ -90,7 +93,7 @@ public final class BatchNormFolding {
      */
     public static List<FoldedConv> findConvs(Block root) {
         List<FoldedConv> out = new ArrayList<>();
-        for (Pair p : pairs(root)) {
+        for (Adjacent p : pairs(root)) {
             if (p.layer() instanceof Conv2d conv && conv.getGroups() == 1) {
                 out.add(new FoldedConv(p.path(), conv, p.parent(), p.layerKey(), p.normKey(), p.norm()));
             }
@@ -98,17 +101,17 @@ public final class BatchNormFolding {
         return out;
     }
 
-    private static List<Pair> pairs(Block root) {
-        List<Pair> out = new ArrayList<>();
+    private static List<Adjacent> pairs(Block root) {
+        List<Adjacent> out = new ArrayList<>();
         walk(root, "", out);
         return out;
     }
 
-    private static void walk(Block parent, String prefix, List<Pair> out) {
+    private static void walk(Block parent, String prefix, List<Adjacent> out) {
         Map<String, String> names = LayerNames.localNames(parent);
         PairList<String, Block> children = parent.getChildren();
         Map<String, String> keyByName = new HashMap<>();
-        for (ai.djl.util.Pair<String, Block> c : children) {
+        for (Pair<String, Block> c : children) {
             keyByName.put(names.get(c.getKey()), c.getKey());
         }
         for (int i = 0; i < children.size(); i++) {
@@ -123,7 +126,7 @@ public final class BatchNormFolding {
                     normKey = children.get(i + 1).getKey();
                 }
                 if (normKey != null && children.get(normKey) instanceof BatchNorm bn) {
-                    out.add(new Pair(prefix + names.get(key), child, ab, key, normKey, bn));
+                    out.add(new Adjacent(prefix + names.get(key), child, ab, key, normKey, bn));
                 }
             }
             walk(child, prefix + names.get(key) + ".", out);
