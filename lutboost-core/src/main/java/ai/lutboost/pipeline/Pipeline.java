@@ -307,7 +307,18 @@ public final class Pipeline {
         if (name.equals("freeze")) {
             model.removeFoldedNorms();
         }
-        model.load(TrainingCheckpoint.read(stageCheckpoint(name)));
+        try {
+            model.load(TrainingCheckpoint.read(stageCheckpoint(name)));
+        } catch (CheckpointException e) {
+            if (!name.equals("freeze")) {
+                throw e;
+            }
+            // Since 19ada95 the freeze stage folds a dense conv's batch norm into the conv, so
+            // an older freeze checkpoint of such a model no longer fits the structure it leaves.
+            throw new CheckpointException(e.getMessage() + " If the freeze stage ran before 2026-11-24 on a model"
+                    + " with a batch norm after a dense conv (the residual CNN's stem), run it again: --from-stage"
+                    + " freeze", e);
+        }
         options.log().accept("stages up to " + name + " finished; continuing from " + stageCheckpoint(name));
         return last + 1;
     }
