@@ -182,8 +182,9 @@ public final class IntegerModelBuilder {
 
     /**
      * One format per tensor: the widest that holds the tensor's calibrated magnitude, except that
-     * max pooling (and selecting a token) keeps its input's format and a tensor read by a LUT layer that records its input
-     * grid, or added by a residual block that records its add's grids, takes that grid, so the integer model rounds where the frozen float model rounded
+     * max pooling (and selecting a token) keeps its input's format, and a tensor read by a LUT
+     * layer that records its input grid, or added by a residual block that records its add's
+     * grids, takes that grid, so the integer model rounds where the frozen float model rounded
      * (and max pooling passes that grid back to the tensor it pools).
      */
     private static Map<String, FixedPointFormat> formats(FloatGraph graph, Map<String, Double> maxAbs)

@@ -160,7 +160,8 @@ public final class FreezeStage extends AbstractTrainingStage {
         ctx.log(line.toString());
         if (!grids.adds().isEmpty()) {
             grids.adds().forEach(ResidualBlock::setAddRounding);
-            ctx.log("freeze: " + grids.adds().size() + " residual adds round their operands and sums as the datapath does");
+            ctx.log("freeze: " + grids.adds().size()
+                    + " residual adds round their operands and sums as the datapath does");
         }
     }
 
