@@ -93,6 +93,11 @@ public final class LutMath {
     /**
      * Looks up table rows: the LUT output of frozen tables.
      *
+     * <p>The selected (or mixed) rows are summed over codebooks by one product of the assignment
+     * weights {@code [R, C K]} with the stacked tables {@code [C K, N]}: gathering rows first
+     * would materialize a {@code [C, R, N]} tensor, far larger than either operand for the
+     * residual CNN's convolutions, in the forward pass and again in the backward pass.
+     *
      * @param x sub-vectors {@code [C, R, v]}
      * @param centroids {@code [C, K, v]}
      * @param table {@code [C, K, N]}
@@ -104,12 +109,18 @@ public final class LutMath {
     public static NDArray lookup(
             NDArray x, NDArray centroids, NDArray table, NDArray temperature, Metric metric, LutMode mode) {
         NDArray s = scores(x, centroids, temperature, metric);
-        NDArray hard = mode == LutMode.SOFT ? null : gather(table, s.argMax(2)).sum(new int[] {0});
+        long c = s.getShape().get(0);
+        long r = s.getShape().get(1);
+        long k = s.getShape().get(2);
+        NDArray hard = mode == LutMode.SOFT ? null : s.argMax(2).oneHot((int) k, s.getDataType());
+        NDArray weights;
         if (mode == LutMode.HARD) {
-            return hard;
+            weights = hard;
+        } else {
+            NDArray soft = s.softmax(2);
+            weights = mode == LutMode.SOFT ? soft : soft.add(hard.sub(soft).stopGradient());
         }
-        NDArray soft = s.softmax(2).matMul(table).sum(new int[] {0});
-        return mode == LutMode.SOFT ? soft : soft.add(hard.sub(soft).stopGradient());
+        return weights.transpose(1, 0, 2).reshape(r, c * k).matMul(table.reshape(c * k, table.getShape().get(2)));
     }
 
     /**
