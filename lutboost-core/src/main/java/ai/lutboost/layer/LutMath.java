@@ -93,10 +93,13 @@ public final class LutMath {
     /**
      * Looks up table rows: the LUT output of frozen tables.
      *
-     * <p>The selected (or mixed) rows are summed over codebooks by one product of the assignment
-     * weights {@code [R, C K]} with the stacked tables {@code [C K, N]}: gathering rows first
-     * would materialize a {@code [C, R, N]} tensor, far larger than either operand for the
-     * residual CNN's convolutions, in the forward pass and again in the backward pass.
+     * <p>Hard assignment gathers the selected rows and sums them over codebooks. Soft and
+     * straight-through assignments instead multiply their weights {@code [R, C K]} with the
+     * stacked tables {@code [C K, N]}: the soft mix costs that product anyway, and doing it as
+     * one matrix product keeps the {@code [C, R, N]} per-codebook rows (924 MB for the residual
+     * CNN's last conv at batch 128) out of the forward and the backward pass. For hard
+     * assignment alone the gather stays, since a one-hot product costs {@code K} multiply-adds per
+     * gathered element, 256 of them at {@code K = 256}.
      *
      * @param x sub-vectors {@code [C, R, v]}
      * @param centroids {@code [C, K, v]}
@@ -109,16 +112,16 @@ public final class LutMath {
     public static NDArray lookup(
             NDArray x, NDArray centroids, NDArray table, NDArray temperature, Metric metric, LutMode mode) {
         NDArray s = scores(x, centroids, temperature, metric);
+        if (mode == LutMode.HARD) {
+            return gather(table, s.argMax(2)).sum(new int[] {0});
+        }
         long c = s.getShape().get(0);
         long r = s.getShape().get(1);
         long k = s.getShape().get(2);
-        NDArray hard = mode == LutMode.SOFT ? null : s.argMax(2).oneHot((int) k, s.getDataType());
-        NDArray weights;
-        if (mode == LutMode.HARD) {
-            weights = hard;
-        } else {
-            NDArray soft = s.softmax(2);
-            weights = mode == LutMode.SOFT ? soft : soft.add(hard.sub(soft).stopGradient());
+        NDArray weights = s.softmax(2);
+        if (mode == LutMode.STRAIGHT_THROUGH) {
+            NDArray hard = s.argMax(2).oneHot((int) k, s.getDataType());
+            weights = weights.add(hard.sub(weights).stopGradient());
         }
         return weights.transpose(1, 0, 2).reshape(r, c * k).matMul(table.reshape(c * k, table.getShape().get(2)));
     }
