@@ -45,8 +45,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         header = "Measure LUT layers against DJL's dense layers, and k-means against commons-math3.",
         description = "Training steps (forward, backward, SGD update) of LutLinear vs Linear at D=N=512, "
-                + "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), interleaved "
-                + "in one process; resident memory over many LutLinear steps; batched k-means vs "
+                + "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), unfrozen and "
+                + "frozen to its table, interleaved in one process; resident memory over many LutLinear steps; batched k-means vs "
                 + "commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained "
                 + "quickstart baseline: run './lutboost run' first, or pass --baseline).")
 final class BenchCommand extends BaseCommand {
@@ -100,7 +100,7 @@ final class BenchCommand extends BaseCommand {
     Integer engineThreads;
 
     @Option(names = "--skip", split = ",", paramLabel = "PART",
-            description = "Parts to skip: linear, conv, memory, kmeans, engine-layer, engine-model.")
+            description = "Parts to skip: linear, conv, frozen, memory, kmeans, engine-layer, engine-model.")
     List<String> skip = new ArrayList<>();
 
     @Override
@@ -123,6 +123,18 @@ final class BenchCommand extends BaseCommand {
                     new Shape(128, 6, 14, 14), warmup, steps, null);
             report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK + ", " + name);
             reportSoftAssignment(t[0], lut.getCodebooks(), 128 * 10 * 10, convK, convV, 3);
+        }
+        if (!skip.contains("frozen")) {
+            // Stage 4 trains around frozen tables: the lookup replaces the dense product, while
+            // the assignment and its straight-through gradient to the centroids stay.
+            Block dense = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
+            LutConv2d lut = LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
+                    .setSpec(new LayerSpec(convV, convK, distance, 8, false)).build();
+            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", dense, "frozen", lut,
+                    b -> ((LutConv2d) b).freezeTable(((LutConv2d) b).computeTable()), new Shape(128, 6, 14, 14),
+                    warmup, steps, null);
+            report(t, "LeNet-5 conv2 frozen to its table, straight-through, batch 128, v=" + convV + ", K=" + convK
+                    + ", " + name);
         }
         if (!skip.contains("memory")) {
             long[] rss = TrainStepBenchmark.residentMemory(

@@ -43,8 +43,11 @@ class LutBoostCommandTest {
         assertTrue(r.out().contains("[D=N=512, batch 128, v=4, K=16, chebyshev]"), r.out());
         // 512 inputs in 128 codebooks of v=4, one row each per sample of the batch of 128.
         assertTrue(r.out().contains("softmax over [128, 128, 16] scores"), r.out());
+        assertTrue(r.out().contains("ratio frozen/Conv2d = "), r.out());
+        assertTrue(r.out().contains("[LeNet-5 conv2 frozen to its table, straight-through, batch 128, v=5, K=16,"
+                + " chebyshev]"), r.out());
         CliFixture bad = CliFixture.run("bench", "--metric", "manhattan", "--skip",
-                "linear,conv,memory,kmeans,engine-layer,engine-model");
+                "linear,conv,frozen,memory,kmeans,engine-layer,engine-model");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("unknown metric 'manhattan', expected l2, l1 or chebyshev"), bad.err());
     }

@@ -14,6 +14,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -34,13 +35,16 @@ public final class TrainStepBenchmark {
         final long[] nanos;
         int measured;
 
-        Subject(String name, Block block, Shape inputShape, int steps) {
+        Subject(String name, Block block, Shape inputShape, int steps, Consumer<Block> setup) {
             this.name = name;
             model = Model.newInstance(name);
             model.setBlock(block);
             trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
                     .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-3f)).build()));
             trainer.initialize(inputShape);
+            if (setup != null) {
+                setup.accept(block);
+            }
             NDManager m = trainer.getManager();
             input = m.randomNormal(inputShape);
             Shape out = block.getOutputShapes(new Shape[] {inputShape})[0];
@@ -96,8 +100,29 @@ public final class TrainStepBenchmark {
     public static StepTiming[] compare(
             String baselineName, Block baseline, String candidateName, Block candidate,
             Shape inputShape, int warmup, int steps, LongConsumer progress) {
-        try (Subject a = new Subject(baselineName, baseline, inputShape, steps);
-                Subject b = new Subject(candidateName, candidate, inputShape, steps)) {
+        return compare(baselineName, baseline, candidateName, candidate, null, inputShape, warmup, steps, progress);
+    }
+
+    /**
+     * Times two blocks' training steps, the candidate set up once its parameters exist: a LUT
+     * layer frozen to its table, say, which needs initialized centroids and weights.
+     *
+     * @param baselineName the reference block's name
+     * @param baseline the reference block (a DJL dense layer)
+     * @param candidateName the block under test's name
+     * @param candidate the block under test
+     * @param candidateSetup applied to the candidate after initialization, or null
+     * @param inputShape the input shape, batch first
+     * @param warmup unrecorded steps of each before measuring
+     * @param steps recorded steps of each
+     * @param progress called with the steps done so far, or null
+     * @return the reference timing, then the candidate's
+     */
+    public static StepTiming[] compare(
+            String baselineName, Block baseline, String candidateName, Block candidate,
+            Consumer<Block> candidateSetup, Shape inputShape, int warmup, int steps, LongConsumer progress) {
+        try (Subject a = new Subject(baselineName, baseline, inputShape, steps, null);
+                Subject b = new Subject(candidateName, candidate, inputShape, steps, candidateSetup)) {
             for (int i = 0; i < warmup; i++) {
                 a.step(false);
                 b.step(false);
@@ -167,7 +192,7 @@ public final class TrainStepBenchmark {
      * @return resident set size in kB: after the first step, after 10 % of the steps, at the end
      */
     public static long[] residentMemory(Block block, Shape inputShape, int steps) {
-        try (Subject s = new Subject("memory", block, inputShape, 0)) {
+        try (Subject s = new Subject("memory", block, inputShape, 0, null)) {
             s.step(false);
             long first = ResidentMemory.kilobytes();
             long tenth = first;
