@@ -46,10 +46,13 @@ import picocli.CommandLine.Option;
         header = "Measure LUT layers against DJL's dense layers, and k-means against commons-math3.",
         description = "Training steps (forward, backward, SGD update) of LutLinear vs Linear at D=N=512, "
                 + "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), unfrozen and "
-                + "frozen to its table, interleaved in one process; resident memory over many LutLinear steps; batched k-means vs "
-                + "commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained "
+                + "frozen to its table, interleaved in one process; resident memory over many LutLinear steps; "
+                + "batched k-means vs commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained "
                 + "quickstart baseline: run './lutboost run' first, or pass --baseline).")
 final class BenchCommand extends BaseCommand {
+
+    /** The input of LeNet-5's second convolution at batch 128. */
+    private static final Shape CONV2_INPUT = new Shape(128, 6, 14, 14);
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "200",
             description = "Measured steps per layer (default: ${DEFAULT-VALUE}).")
@@ -116,23 +119,18 @@ final class BenchCommand extends BaseCommand {
             reportSoftAssignment(t[0], lut.getCodebooks(), 128, linearK, linearV, 2);
         }
         if (!skip.contains("conv")) {
-            Block dense = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
-            LutConv2d lut = LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
-                    .setSpec(new LayerSpec(convV, convK, distance, 8, false)).build();
-            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", dense, "LutConv2d", lut,
-                    new Shape(128, 6, 14, 14), warmup, steps, null);
+            LutConv2d lut = lutConv2(distance);
+            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", denseConv2(), "LutConv2d", lut, CONV2_INPUT,
+                    warmup, steps, null);
             report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK + ", " + name);
             reportSoftAssignment(t[0], lut.getCodebooks(), 128 * 10 * 10, convK, convV, 3);
         }
         if (!skip.contains("frozen")) {
             // Stage 4 trains around frozen tables: the lookup replaces the dense product, while
             // the assignment and its straight-through gradient to the centroids stay.
-            Block dense = Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
-            LutConv2d lut = LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
-                    .setSpec(new LayerSpec(convV, convK, distance, 8, false)).build();
-            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", dense, "frozen", lut,
-                    b -> ((LutConv2d) b).freezeTable(((LutConv2d) b).computeTable()), new Shape(128, 6, 14, 14),
-                    warmup, steps, null);
+            LutConv2d lut = lutConv2(distance);
+            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", denseConv2(), "frozen", lut,
+                    () -> lut.freezeTable(lut.computeTable()), CONV2_INPUT, warmup, steps, null);
             report(t, "LeNet-5 conv2 frozen to its table, straight-through, batch 128, v=" + convV + ", K=" + convK
                     + ", " + name);
         }
@@ -170,6 +168,17 @@ final class BenchCommand extends BaseCommand {
             engineModel(threads);
         }
         return ExitCodes.OK;
+    }
+
+    /** LeNet-5's second convolution, dense. */
+    private static Block denseConv2() {
+        return Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(16).build();
+    }
+
+    /** LeNet-5's second convolution as a LUT layer with the bench's conv spec. */
+    private LutConv2d lutConv2(Metric distance) {
+        return LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
+                .setSpec(new LayerSpec(convV, convK, distance, 8, false)).build();
     }
 
     private void report(StepTiming[] t, String what) {

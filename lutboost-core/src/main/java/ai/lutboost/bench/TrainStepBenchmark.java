@@ -14,7 +14,6 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.Arrays;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -35,7 +34,7 @@ public final class TrainStepBenchmark {
         final long[] nanos;
         int measured;
 
-        Subject(String name, Block block, Shape inputShape, int steps, Consumer<Block> setup) {
+        Subject(String name, Block block, Shape inputShape, int steps, Runnable setup) {
             this.name = name;
             model = Model.newInstance(name);
             model.setBlock(block);
@@ -43,7 +42,7 @@ public final class TrainStepBenchmark {
                     .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(1e-3f)).build()));
             trainer.initialize(inputShape);
             if (setup != null) {
-                setup.accept(block);
+                setup.run();
             }
             NDManager m = trainer.getManager();
             input = m.randomNormal(inputShape);
@@ -111,7 +110,7 @@ public final class TrainStepBenchmark {
      * @param baseline the reference block (a DJL dense layer)
      * @param candidateName the block under test's name
      * @param candidate the block under test
-     * @param candidateSetup applied to the candidate after initialization, or null
+     * @param candidateSetup run once the candidate is initialized, or null
      * @param inputShape the input shape, batch first
      * @param warmup unrecorded steps of each before measuring
      * @param steps recorded steps of each
@@ -120,7 +119,7 @@ public final class TrainStepBenchmark {
      */
     public static StepTiming[] compare(
             String baselineName, Block baseline, String candidateName, Block candidate,
-            Consumer<Block> candidateSetup, Shape inputShape, int warmup, int steps, LongConsumer progress) {
+            Runnable candidateSetup, Shape inputShape, int warmup, int steps, LongConsumer progress) {
         try (Subject a = new Subject(baselineName, baseline, inputShape, steps, null);
                 Subject b = new Subject(candidateName, candidate, inputShape, steps, candidateSetup)) {
             for (int i = 0; i < warmup; i++) {
