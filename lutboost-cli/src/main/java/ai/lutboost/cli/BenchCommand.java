@@ -51,6 +51,10 @@ import picocli.CommandLine.Option;
                 + "quickstart baseline: run './lutboost run' first, or pass --baseline).")
 final class BenchCommand extends BaseCommand {
 
+    /** What {@code --skip} can name, in the order the parts run. */
+    private static final List<String> PARTS =
+            List.of("linear", "conv", "frozen", "memory", "kmeans", "engine-layer", "engine-model");
+
     /** The input of LeNet-5's second convolution at batch 128. */
     private static final Shape CONV2_INPUT = new Shape(128, 6, 14, 14);
 
@@ -103,12 +107,14 @@ final class BenchCommand extends BaseCommand {
     Integer engineThreads;
 
     @Option(names = "--skip", split = ",", paramLabel = "PART",
-            description = "Parts to skip: linear, conv, frozen, memory, kmeans, engine-layer, engine-model.")
+            description = "Parts to skip: linear, conv, frozen, memory, kmeans, engine-layer, engine-model"
+                    + " (comma-separated).")
     List<String> skip = new ArrayList<>();
 
     @Override
     protected int doCall() throws Exception {
         Metric distance = Metric.parse(metric);
+        checkOptions();
         String name = distance.name().toLowerCase(Locale.ROOT);
         if (!skip.contains("linear")) {
             LutLinear lut = LutLinear.builder().setName("bench").setUnits(512)
@@ -168,6 +174,30 @@ final class BenchCommand extends BaseCommand {
             engineModel(threads);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Rejects what would otherwise fail deep inside a part or, for a misspelt part, silently
+     * measure it anyway.
+     */
+    private void checkOptions() {
+        if (steps < 1 || warmup < 0) {
+            throw new IllegalArgumentException("--steps must be at least 1 and --warmup at least 0, got " + steps
+                    + " and " + warmup);
+        }
+        if (memorySteps < 10) {
+            // The memory part reads RSS after a tenth of its steps as well as at the end.
+            throw new IllegalArgumentException("--memory-steps must be at least 10, got " + memorySteps);
+        }
+        for (String part : skip) {
+            if (!PARTS.contains(part)) {
+                throw new IllegalArgumentException("--skip: unknown part '" + part + "', expected some of "
+                        + String.join(", ", PARTS));
+            }
+        }
+        if (skip.containsAll(PARTS)) {
+            throw new IllegalArgumentException("--skip names every part: nothing to measure");
+        }
     }
 
     /** LeNet-5's second convolution, dense. */

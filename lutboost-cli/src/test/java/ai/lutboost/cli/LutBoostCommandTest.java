@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,19 @@ class LutBoostCommandTest {
                 "linear,conv,frozen,memory,kmeans,engine-layer,engine-model");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("unknown metric 'manhattan', expected l2, l1 or chebyshev"), bad.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--skip|linear,conv,frozn|--skip: unknown part 'frozn', expected some of linear, conv, frozen, memory,",
+        "--skip|linear,conv,frozen,memory,kmeans,engine-layer,engine-model|--skip names every part",
+        "--steps|0|--steps must be at least 1",
+        "--memory-steps|9|--memory-steps must be at least 10, got 9"})
+    void benchRejectsOptionsItCannotMeasure(String option, String value, String message) {
+        CliFixture r = CliFixture.run("bench", "-q", option, value);
+        assertEquals(2, r.exitCode(), r.out());
+        assertTrue(r.err().contains(message), r.err());
+        assertTrue(r.out().isEmpty(), "no part may run before the options are checked: " + r.out());
     }
 
     private Path recipe(String trainSection) throws Exception {
