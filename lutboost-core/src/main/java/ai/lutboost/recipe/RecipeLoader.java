@@ -136,8 +136,13 @@ public final class RecipeLoader {
             if (!last && !(next instanceof MappingNode)) {
                 throw new RecipeException(where, String.join(".", path), "a section to descend into", "a value");
             }
-            NodeTuple replacement = new NodeTuple(
-                    new ScalarNode(Tag.STR, path[i], null, null, DumperOptions.ScalarStyle.PLAIN), next);
+            Node key = found != null ? found.getKeyNode()
+                    : new ScalarNode(Tag.STR, path[i], null, null, DumperOptions.ScalarStyle.PLAIN);
+            if (found == null) {
+                // A key the file does not have, misspelt or not, is reported at the override.
+                origins.put(key, where);
+            }
+            NodeTuple replacement = new NodeTuple(key, next);
             List<NodeTuple> tuples = new ArrayList<>(current.getValue());
             if (found != null) {
                 tuples.set(tuples.indexOf(found), last ? replacement : found);

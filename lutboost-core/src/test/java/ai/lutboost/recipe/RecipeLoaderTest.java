@@ -104,6 +104,9 @@ class RecipeLoaderTest {
         RecipeException e = fails(BASE, "train.epochs=0");
         assertTrue(e.getMessage().contains("key 'train.epochs': expected a whole number from 1 to 10000, found 0"),
                 e.getMessage());
+        // Named by the override, not by a line 0 of the file that has no such key.
+        assertTrue(fails(BASE, "train.nope=1").getMessage().startsWith("--set train.nope=1: key 'train.nope':"),
+                fails(BASE, "train.nope=1").getMessage());
         assertTrue(fails(BASE, "train.nope=1").getMessage().contains("unknown key 'nope'"));
         assertTrue(fails(BASE, "epochs").getMessage().startsWith("--set epochs: expected key=value"));
         Recipe added = RecipeLoader.parse("r.yaml", BASE, List.of("dataset.trainLimit=100"));
