@@ -1,6 +1,5 @@
 package ai.lutboost.cli;
 
-import ai.djl.Device;
 import ai.djl.util.Progress;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.engine.BundleFormatException;
@@ -114,7 +113,7 @@ final class RecipeRunner {
                 output,
                 options.dataDir,
                 options.resume,
-                common.device == null ? null : Device.fromName(common.device),
+                common.device(),
                 progress,
                 log);
     }

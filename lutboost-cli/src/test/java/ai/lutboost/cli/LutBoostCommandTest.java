@@ -55,6 +55,18 @@ class LutBoostCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "gpu99|--device gpu99: the PyTorch engine sees ",
+        "tpu0|--device tpu0: expected cpu or gpuN, e.g. gpu0"})
+    void aDeviceTheEngineCannotUseIsBadInput(String device, String message) {
+        CliFixture r = CliFixture.run("train", "-r", "quickstart", "--set", "train.epochs=1", "--device", device,
+                "-o", dir.resolve("run").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: " + message), r.err());
+        assertFalse(Files.exists(dir.resolve("run").resolve("checkpoints")), "nothing may be trained");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
         "--skip|linear,conv,frozn|--skip: unknown part 'frozn', expected some of linear, conv, frozen, memory,",
         "--skip|linear,conv,frozen,memory,kmeans,engine-layer,engine-model|--skip names every part",
         "--steps|0|--steps must be at least 1",
