@@ -78,7 +78,16 @@ final class DseCommand extends BaseCommand {
             ms.add(Metric.parse(m));
         }
         List<SweepPoint> points = SweepPoint.grid(vs, ks, ms, tableBits);
+        if (mixed && points.size() < 2) {
+            throw new IllegalArgumentException("--mixed needs a sweep of at least two points, got " + points.size());
+        }
+        if (!(budget >= 0)) {
+            throw new IllegalArgumentException("--budget must be a number of accuracy points of at least 0, got "
+                    + budget);
+        }
         Recipe base = ShippedRecipes.load(recipe, options.overrides);
+        // Every point's recipe is checked before the baseline trains, which can take minutes.
+        points.forEach(this::recipeFor);
         Path out = options.output != null ? options.output : Path.of("runs", "dse-" + base.name());
         Path ckpt = baseline;
         if (ckpt == null) {
@@ -95,9 +104,6 @@ final class DseCommand extends BaseCommand {
         log(String.format(Locale.ROOT, "sweeping %d points of %s into %s", points.size(), base.name(), out));
         Sweep.Options sweep = new Sweep.Options(out, ckpt, options.dataDir, null, this::log);
         List<SweepResult> results = Sweep.run(points, this::recipeFor, sweep, model);
-        if (mixed && results.size() < 2) {
-            throw new IllegalArgumentException("--mixed needs a sweep of at least two points");
-        }
         MixedSearch.Outcome outcome = null;
         if (mixed) {
             DatasetDescriptor d = Datasets.byName(base.dataset().name());

@@ -55,6 +55,19 @@ class LutBoostCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "--k|16,0|--set lut.defaults.k=0: key 'lut.defaults.k': expected",
+        "--mixed|--k=16|--mixed needs a sweep of at least two points, got 1",
+        "--budget|-1|--budget must be a number of accuracy points of at least 0, got -1.0"})
+    void dseRejectsABadSweepBeforeTrainingTheBaseline(String option, String value, String message) {
+        Path out = dir.resolve("dse");
+        CliFixture r = CliFixture.run("dse", "-q", "--v", "4", option, value, "-o", out.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: " + message), r.err());
+        assertFalse(Files.exists(out.resolve("baseline")), "the baseline may not train before the sweep is checked");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
         "gpu99|--device gpu99: the PyTorch engine sees ",
         "tpu0|--device tpu0: expected cpu or gpuN, e.g. gpu0"})
     void aDeviceTheEngineCannotUseIsBadInput(String device, String message) {
