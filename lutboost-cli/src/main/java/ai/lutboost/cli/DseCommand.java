@@ -1,5 +1,7 @@
 package ai.lutboost.cli;
 
+import ai.djl.Device;
+
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.dse.CostModel;
@@ -78,6 +80,7 @@ final class DseCommand extends BaseCommand {
             ms.add(Metric.parse(m));
         }
         List<SweepPoint> points = SweepPoint.grid(vs, ks, ms, tableBits);
+        Device device = options.device();
         if (mixed && points.size() < 2) {
             throw new IllegalArgumentException("--mixed needs a sweep of at least two points, got " + points.size());
         }
@@ -95,14 +98,14 @@ final class DseCommand extends BaseCommand {
             ckpt = dir.resolve("checkpoints").resolve(BaselineTrainer.FINAL_NAME + ".ckpt");
             if (!Files.isRegularFile(ckpt)) {
                 log("training the baseline into " + dir);
-                BaselineTrainer.train(base, new TrainOptions(dir, options.dataDir, true, null, null, this::log));
+                BaselineTrainer.train(base, new TrainOptions(dir, options.dataDir, true, device, null, this::log));
             }
         } else if (!Files.isRegularFile(ckpt)) {
             throw new IllegalArgumentException("--baseline " + ckpt + " not found");
         }
         CostModel model = CostModel.standard();
         log(String.format(Locale.ROOT, "sweeping %d points of %s into %s", points.size(), base.name(), out));
-        Sweep.Options sweep = new Sweep.Options(out, ckpt, options.dataDir, null, this::log);
+        Sweep.Options sweep = new Sweep.Options(out, ckpt, options.dataDir, device, this::log);
         List<SweepResult> results = Sweep.run(points, this::recipeFor, sweep, model);
         MixedSearch.Outcome outcome = null;
         if (mixed) {

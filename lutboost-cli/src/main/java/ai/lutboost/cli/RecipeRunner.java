@@ -113,7 +113,7 @@ final class RecipeRunner {
                 output,
                 options.dataDir,
                 options.resume,
-                common.device(),
+                options.device(),
                 progress,
                 log);
     }
