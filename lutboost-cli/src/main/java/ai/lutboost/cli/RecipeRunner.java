@@ -41,12 +41,6 @@ final class RecipeRunner {
     static PipelineReport convert(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out,
             String from, String until, Path baseline) throws LutBoostException, BundleFormatException {
         TrainOptions train = trainOptions(recipe, options, common, out);
-        if (!common.quiet) {
-            out.printf(Locale.ROOT, "running %s (%s on %s, recipe SHA-256 %s), stages %s to %s, into %s%n",
-                    recipe.name(), recipe.model().arch(), recipe.dataset().name(),
-                    recipe.sha256().substring(0, 12), from, until, train.outputDir());
-            out.flush();
-        }
         Pipeline pipeline = Pipeline.builder()
                 .setRecipe(recipe)
                 .setOptions(train)
@@ -54,6 +48,12 @@ final class RecipeRunner {
                 .optUntilStage(until)
                 .optBaseline(baseline)
                 .build();
+        if (!common.quiet) {
+            out.printf(Locale.ROOT, "running %s (%s on %s, recipe SHA-256 %s), stages %s to %s, into %s%n",
+                    recipe.name(), recipe.model().arch(), recipe.dataset().name(),
+                    recipe.sha256().substring(0, 12), from, until, train.outputDir());
+            out.flush();
+        }
         try (PipelineResult result = pipeline.run()) {
             out.println();
             out.print(result.report().table());

@@ -54,6 +54,17 @@ class LutBoostCommandTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"--from-stage", "--until-stage"})
+    void anUnknownStageIsBadInputBeforeTheRunIsAnnounced(String option) {
+        CliFixture r = CliFixture.run("convert", "-r", "quickstart", option, "fintune", "-o",
+                dir.resolve("run").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().startsWith("error: unknown stage 'fintune', expected one of [baseline, kmeans, calibrate,"
+                + " finetune, freeze]"), r.err());
+        assertTrue(r.out().isEmpty(), r.out());
+    }
+
+    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--k|16,0|--set lut.defaults.k=0: key 'lut.defaults.k': expected",
         "--mixed|--k=16|--mixed needs a sweep of at least two points, got 1",
