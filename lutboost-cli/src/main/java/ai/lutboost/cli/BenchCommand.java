@@ -115,6 +115,7 @@ final class BenchCommand extends BaseCommand {
     protected int doCall() throws Exception {
         Metric distance = Metric.parse(metric);
         checkOptions();
+        int threads = BundleOptions.threads("--engine-threads", engineThreads);
         String name = distance.name().toLowerCase(Locale.ROOT);
         if (!skip.contains("linear")) {
             LutLinear lut = LutLinear.builder().setName("bench").setUnits(512)
@@ -158,7 +159,6 @@ final class BenchCommand extends BaseCommand {
         if (!skip.contains("kmeans")) {
             kmeans();
         }
-        int threads = BundleOptions.threads(engineThreads);
         if (!skip.contains("engine-layer")) {
             try (NDManager manager = NDManager.newBaseManager()) {
                 for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {

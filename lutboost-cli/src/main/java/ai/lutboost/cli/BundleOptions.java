@@ -24,12 +24,19 @@ final class BundleOptions {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be at least 1");
         }
-        return threads(threads);
+        return threads("--threads", threads);
     }
 
-    static int threads(Integer requested) {
+    /**
+     * The engine threads asked for with an option, or the processors.
+     *
+     * @param option the option's name, for the message
+     * @param requested its value, or null when not given
+     * @return the thread count
+     */
+    static int threads(String option, Integer requested) {
         if (requested != null && requested < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1");
+            throw new IllegalArgumentException(option + " must be at least 1, got " + requested);
         }
         return requested != null ? requested : Runtime.getRuntime().availableProcessors();
     }

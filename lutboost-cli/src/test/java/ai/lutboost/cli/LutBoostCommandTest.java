@@ -94,7 +94,8 @@ class LutBoostCommandTest {
         "--skip|linear,conv,frozn|--skip: unknown part 'frozn', expected some of linear, conv, frozen, memory,",
         "--skip|linear,conv,frozen,memory,kmeans,engine-layer,engine-model|--skip names every part",
         "--steps|0|--steps must be at least 1",
-        "--memory-steps|9|--memory-steps must be at least 10, got 9"})
+        "--memory-steps|9|--memory-steps must be at least 10, got 9",
+        "--engine-threads|0|--engine-threads must be at least 1, got 0"})
     void benchRejectsOptionsItCannotMeasure(String option, String value, String message) {
         CliFixture r = CliFixture.run("bench", "-q", option, value);
         assertEquals(2, r.exitCode(), r.out());
