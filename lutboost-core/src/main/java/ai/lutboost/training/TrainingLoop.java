@@ -110,6 +110,7 @@ public final class TrainingLoop {
             options.progress().reset(label, stepsPerEpoch);
             options.progress().start(0);
         }
+        ShutdownGate.enter();
         try {
             for (Batch batch : trainer.iterateDataset(data)) {
                 try (batch) {
@@ -145,10 +146,12 @@ public final class TrainingLoop {
                                 lossSum / seen, (double) correct / seen, seen / secs));
                     }
                 }
+                ShutdownGate.afterStep(options.log(), label, step, stepsPerEpoch);
             }
         } catch (IOException | TranslateException e) {
             throw new LutBoostException("cannot read training data: " + e.getMessage(), e);
         } finally {
+            ShutdownGate.exit();
             if (options.progress() != null) {
                 options.progress().end();
             }
