@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  *
  * <p>On those signals the JVM runs its shutdown hooks and then the native exit handlers, which
  * tear down libtorch's operator registry. A thread still inside a long native call then crashes
- * in it, and the JVM writes an {@code hs_err} file and a core dump: measured, 5 of 5 SIGTERMs
+ * in it, and the JVM writes an {@code hs_err} file and a core dump: measured, 8 of 8 SIGTERMs
  * during ViT-tiny fine-tuning, whose backward pass takes seconds. The hook installed here waits,
  * for a bounded time, until the training loop ends its step; the loop then stops there for good.
  * Finished epochs are already checkpointed, so {@code --resume} continues from the last one.
