@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 /**
  * Shows DJL {@link Progress} as log lines, for output that is not a terminal: one per tenth of
  * the work, and one whenever a minute has passed without a line. A ViT-tiny finetune epoch runs
- * for 14 to 25 minutes, and a log file should show within a minute that it moves and how fast. The
+ * for 14 to 27 minutes, and a log file should show within a minute that it moves and how fast. The
  * last tenth prints nothing, since the epoch's own line follows.
  */
 final class LogProgress implements Progress {
