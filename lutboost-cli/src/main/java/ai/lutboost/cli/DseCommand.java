@@ -1,7 +1,6 @@
 package ai.lutboost.cli;
 
 import ai.djl.Device;
-
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.dse.CostModel;
@@ -19,8 +18,10 @@ import ai.lutboost.training.TrainOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,8 +90,9 @@ final class DseCommand extends BaseCommand {
                     + budget);
         }
         Recipe base = ShippedRecipes.load(recipe, options.overrides);
-        // Every point's recipe is checked before the baseline trains, which can take minutes.
-        points.forEach(this::recipeFor);
+        // Every point's recipe is loaded, and so checked, before the baseline trains, which can take minutes.
+        Map<SweepPoint, Recipe> recipes = new LinkedHashMap<>();
+        points.forEach(p -> recipes.put(p, recipeFor(p)));
         Path out = options.output != null ? options.output : Path.of("runs", "dse-" + base.name());
         Path ckpt = baseline;
         if (ckpt == null) {
@@ -106,7 +108,7 @@ final class DseCommand extends BaseCommand {
         CostModel model = CostModel.standard();
         log(String.format(Locale.ROOT, "sweeping %d points of %s into %s", points.size(), base.name(), out));
         Sweep.Options sweep = new Sweep.Options(out, ckpt, options.dataDir, device, this::log);
-        List<SweepResult> results = Sweep.run(points, this::recipeFor, sweep, model);
+        List<SweepResult> results = Sweep.run(points, recipes::get, sweep, model);
         MixedSearch.Outcome outcome = null;
         if (mixed) {
             DatasetDescriptor d = Datasets.byName(base.dataset().name());

@@ -136,9 +136,11 @@ public final class RecipeLoader {
             if (!last && !(next instanceof MappingNode)) {
                 throw new RecipeException(where, String.join(".", path), "a section to descend into", "a value");
             }
-            Node key = found != null ? found.getKeyNode()
-                    : new ScalarNode(Tag.STR, path[i], null, null, DumperOptions.ScalarStyle.PLAIN);
-            if (found == null) {
+            Node key;
+            if (found != null) {
+                key = found.getKeyNode();
+            } else {
+                key = new ScalarNode(Tag.STR, path[i], null, null, DumperOptions.ScalarStyle.PLAIN);
                 // A key the file does not have, misspelt or not, is reported at the override.
                 origins.put(key, where);
             }

@@ -2,7 +2,6 @@ package ai.lutboost.training;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -19,18 +18,19 @@ import java.util.function.Consumer;
 public final class ShutdownGate {
 
     private static final long WAIT_SECONDS = 120;
-    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
     private static final AtomicInteger TRAINING = new AtomicInteger();
     private static final CountDownLatch STOPPED = new CountDownLatch(1);
     private static volatile boolean stopping;
 
+    static {
+        // Installed when the first training loop loads this class.
+        Runtime.getRuntime().addShutdownHook(new Thread(ShutdownGate::awaitStep, "lutboost-shutdown"));
+    }
+
     private ShutdownGate() {}
 
-    /** Marks a training loop as running, installing the hook on first use. */
+    /** Marks a training loop as running. */
     static void enter() {
-        if (INSTALLED.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(ShutdownGate::awaitStep, "lutboost-shutdown"));
-        }
         TRAINING.incrementAndGet();
     }
 
