@@ -14,6 +14,7 @@ import ai.lutboost.model.ModelZoo;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeException;
 import ai.lutboost.training.BaselineTrainer;
+import ai.lutboost.training.ShutdownGate;
 import ai.lutboost.training.TrainOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,8 @@ final class DseCommand extends BaseCommand {
         Map<SweepPoint, Recipe> recipes = new LinkedHashMap<>();
         points.forEach(p -> recipes.put(p, recipeFor(p)));
         Path out = options.output != null ? options.output : Path.of("runs", "dse-" + base.name());
+        ShutdownGate.onStop(where -> System.err.println("stopping on request after " + where
+                + "; run the same command to continue the sweep from its finished points and checkpoints"));
         Path ckpt = baseline;
         if (ckpt == null) {
             Path dir = out.resolve("baseline");

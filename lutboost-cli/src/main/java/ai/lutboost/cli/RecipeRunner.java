@@ -11,6 +11,7 @@ import ai.lutboost.quant.QuantizationException;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.training.BaselineTrainer;
 import ai.lutboost.training.EpochMetrics;
+import ai.lutboost.training.ShutdownGate;
 import ai.lutboost.training.TrainOptions;
 import ai.lutboost.training.TrainingResult;
 import java.io.PrintWriter;
@@ -105,6 +106,8 @@ final class RecipeRunner {
                 out.flush();
             }
         };
+        ShutdownGate.onStop(where -> System.err.println("stopping on request after " + where
+                + "; run the same command with --resume to continue from the last checkpoint"));
         Progress progress = null;
         if (!common.quiet) {
             progress = System.console() != null ? new TerminalProgress(System.err) : new LogProgress(log);

@@ -12,6 +12,7 @@ import ai.lutboost.engine.BundleFormatException;
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.quant.IntegerModel;
 import ai.lutboost.quant.IntegerSimulation;
+import ai.lutboost.training.ShutdownGate;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -85,7 +86,9 @@ public final class BundleVerifier {
         int correct = 0;
         int[] classes = new int[total];
         String first = null;
-        try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
+        try (NDManager scope = manager.newSubManager();
+                IntegerSimulation sim = new IntegerSimulation(model, scope);
+                ShutdownGate.Region region = ShutdownGate.enter("verify")) {
             for (int start = 0; start < total; start += BATCH) {
                 int end = Math.min(total, start + BATCH);
                 long[] simLogits;
@@ -114,6 +117,7 @@ public final class BundleVerifier {
                 if (progress != null) {
                     progress.accept(end);
                 }
+                region.safePoint("sample", end, total);
             }
         }
         return new Result(total, identical, first, correct, goldenIdentical, goldenIn.length, classes);
@@ -134,7 +138,8 @@ public final class BundleVerifier {
     public static int[] floatClasses(Block frozen, DatasetDescriptor dataset, LabeledImages images, int count,
             NDManager manager) {
         int[] classes = new int[count];
-        try (NDManager scope = manager.newSubManager()) {
+        try (NDManager scope = manager.newSubManager();
+                ShutdownGate.Region region = ShutdownGate.enter("the float model's classes")) {
             ParameterStore ps = new ParameterStore(scope, false);
             for (int start = 0; start < count; start += BATCH) {
                 int end = Math.min(count, start + BATCH);
@@ -145,6 +150,7 @@ public final class BundleVerifier {
                         classes[i] = (int) predicted[i - start];
                     }
                 }
+                region.safePoint("sample", end, count);
             }
         }
         return classes;

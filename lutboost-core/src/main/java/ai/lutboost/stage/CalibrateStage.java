@@ -17,6 +17,7 @@ import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.training.ResumableOptimizer;
+import ai.lutboost.training.ShutdownGate;
 import ai.lutboost.training.TrainingDivergedException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -119,7 +120,10 @@ public final class CalibrateStage implements Stage {
                 ModeScope st = ModeScope.of(List.of(layer), LutMode.STRAIGHT_THROUGH)) {
             holder.setBlock(layer);
             layer.setReconstructionErrors(errors);
-            try (Trainer trainer = holder.newTrainer(config)) {
+            try (Trainer trainer = holder.newTrainer(config);
+                    ShutdownGate.Region region = ShutdownGate.enter("calibrate " + name)) {
+                int steps = s.epochs() * order.size();
+                int done = 0;
                 for (int epoch = 0; epoch < s.epochs(); epoch++) {
                     Collections.shuffle(order, random);
                     double sum = 0;
@@ -143,6 +147,7 @@ public final class CalibrateStage implements Stage {
                             }
                             trainer.step();
                         }
+                        region.safePoint("step", ++done, steps);
                     }
                     last = sum / order.size();
                     if (epoch == 0) {

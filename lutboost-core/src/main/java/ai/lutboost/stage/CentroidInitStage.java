@@ -14,6 +14,7 @@ import ai.lutboost.kmeans.KMeansResult;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.recipe.StagesSection;
+import ai.lutboost.training.ShutdownGate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,18 +73,21 @@ public final class CentroidInitStage implements Stage {
                 layers.values().forEach(l -> l.setInputListener(null));
             }
             int index = 0;
-            for (Map.Entry<String, AbstractLutBlock> e : layers.entrySet()) {
-                AbstractLutBlock layer = e.getValue();
-                NDArray all = NDArrays.concat(new NDList(rows.get(e.getKey())), 0);
-                KMeansConfig config = new KMeansConfig(layer.getSpec().k(), layer.getSpec().metric(),
-                        s.iterations(), 1e-4, s.pointsPerCentroid(),
-                        KMeansConfig.DEFAULT_REFINE_ITERATIONS, ctx.recipe().seed() + index++);
-                KMeansResult result = BatchedKMeans.fit(layer.subVectors(all), config);
-                layer.getCentroids().getArray().set(result.centroids().toFloatArray());
-                ctx.log(String.format(Locale.ROOT,
-                        "kmeans %-24s %d codebooks x K=%d, v=%d, %s on %d rows: %d iterations, %d re-seeded",
-                        e.getKey(), layer.getCodebooks(), layer.getSpec().k(), layer.getSpec().v(),
-                        layer.getSpec().metric(), all.getShape().get(0), result.iterations(), result.reseeded()));
+            try (ShutdownGate.Region region = ShutdownGate.enter("k-means")) {
+                for (Map.Entry<String, AbstractLutBlock> e : layers.entrySet()) {
+                    AbstractLutBlock layer = e.getValue();
+                    NDArray all = NDArrays.concat(new NDList(rows.get(e.getKey())), 0);
+                    KMeansConfig config = new KMeansConfig(layer.getSpec().k(), layer.getSpec().metric(),
+                            s.iterations(), 1e-4, s.pointsPerCentroid(),
+                            KMeansConfig.DEFAULT_REFINE_ITERATIONS, ctx.recipe().seed() + index++);
+                    KMeansResult result = BatchedKMeans.fit(layer.subVectors(all), config);
+                    layer.getCentroids().getArray().set(result.centroids().toFloatArray());
+                    ctx.log(String.format(Locale.ROOT,
+                            "kmeans %-24s %d codebooks x K=%d, v=%d, %s on %d rows: %d iterations, %d re-seeded",
+                            e.getKey(), layer.getCodebooks(), layer.getSpec().k(), layer.getSpec().v(),
+                            layer.getSpec().metric(), all.getShape().get(0), result.iterations(), result.reseeded()));
+                    region.safePoint("layer", index, layers.size());
+                }
             }
         }
         Map<String, Double> errors = ctx.reconstructionErrors(s.samples());

@@ -24,6 +24,7 @@ import ai.lutboost.recipe.Recipe;
 import ai.lutboost.training.EpochMetrics;
 import ai.lutboost.training.Evaluation;
 import ai.lutboost.training.RecipeData;
+import ai.lutboost.training.ShutdownGate;
 import ai.lutboost.training.TrainOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -276,11 +277,15 @@ public final class StageContext {
      */
     public static void forEachBatch(ImageClassificationDataset data, NDManager manager, Consumer<NDList> action)
             throws LutBoostException {
-        try {
+        int size = Math.toIntExact(data.size());
+        int done = 0;
+        try (ShutdownGate.Region region = ShutdownGate.enter("a pass over calibration data")) {
             for (Batch batch : data.getData(manager)) {
                 try (batch) {
+                    done += Math.toIntExact(batch.getSize());
                     action.accept(batch.getData());
                 }
+                region.safePoint("sample", done, size);
             }
         } catch (IOException | TranslateException e) {
             throw new LutBoostException("cannot read calibration data: " + e.getMessage(), e);

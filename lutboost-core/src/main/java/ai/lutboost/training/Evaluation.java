@@ -31,7 +31,8 @@ public final class Evaluation {
         long correct = 0;
         long total = 0;
         ParameterStore ps = new ParameterStore(manager, false);
-        try {
+        int size = Math.toIntExact(dataset.size());
+        try (ShutdownGate.Region region = ShutdownGate.enter("evaluation")) {
             for (Batch batch : dataset.getData(manager)) {
                 try (batch) {
                     NDList out = block.forward(ps, batch.getData(), false);
@@ -40,6 +41,7 @@ public final class Evaluation {
                     correct += predicted.eq(labels).sum().getLong();
                     total += labels.size();
                 }
+                region.safePoint("sample", (int) total, size);
             }
         } catch (IOException | TranslateException e) {
             throw new LutBoostException("cannot read evaluation data: " + e.getMessage(), e);

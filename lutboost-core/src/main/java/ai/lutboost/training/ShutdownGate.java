@@ -1,59 +1,61 @@
 package ai.lutboost.training;
 
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Lets a JVM asked to stop (Ctrl-C, SIGTERM) wait for the training step in progress.
+ * Lets a JVM asked to stop (Ctrl-C, SIGTERM) wait until the native work in progress reaches a
+ * safe point.
  *
  * <p>On those signals the JVM runs its shutdown hooks and then the native exit handlers, which
- * tear down libtorch's operator registry. A thread still inside a long native call then crashes
- * in it, and the JVM writes an {@code hs_err} file and a core dump: measured, 8 of 8 SIGTERMs
- * during ViT-tiny fine-tuning, whose backward pass takes seconds. The hook installed here waits,
- * for a bounded time, until the training loop ends its step; the loop then stops there for good.
- * Finished epochs are already checkpointed, so {@code --resume} continues from the last one.
+ * tear down libtorch's operator registry. A thread that calls into libtorch after that crashes,
+ * and the JVM writes an {@code hs_err} file and a core dump: measured, 8 of 8 SIGTERMs during
+ * ViT-tiny fine-tuning, whose backward pass takes seconds. The hook installed here waits, for a
+ * bounded time, until a thread inside a {@link Region} (a training epoch, k-means, a pass over
+ * calibration, evaluation, export or verify data) reaches its next safe point or leaves the
+ * region; that thread then stops there for good. Work is checkpointed at stage and epoch ends,
+ * so {@code --resume} continues from the last checkpoint.
  */
 public final class ShutdownGate {
 
     private static final long WAIT_SECONDS = 120;
-    private static final AtomicInteger TRAINING = new AtomicInteger();
+    private static final AtomicInteger ACTIVE = new AtomicInteger();
     private static final CountDownLatch STOPPED = new CountDownLatch(1);
     private static volatile boolean stopping;
+    private static volatile Consumer<String> reporter = where -> System.err.println("stopping on request after " + where);
 
     static {
-        // Installed when the first training loop loads this class.
-        Runtime.getRuntime().addShutdownHook(new Thread(ShutdownGate::awaitStep, "lutboost-shutdown"));
+        // Installed when the first region loads this class.
+        Runtime.getRuntime().addShutdownHook(new Thread(ShutdownGate::awaitSafePoint, "lutboost-shutdown"));
     }
 
     private ShutdownGate() {}
 
-    /** Marks a training loop as running. */
-    static void enter() {
-        TRAINING.incrementAndGet();
-    }
-
-    /** Marks a training loop as ended. */
-    static void exit() {
-        TRAINING.decrementAndGet();
+    /**
+     * Sets what tells the user that work stopped on request.
+     *
+     * @param where receives where the work stopped, e.g. {@code "step 22/422 of finetune 1/10"}
+     */
+    public static void onStop(Consumer<String> where) {
+        reporter = Objects.requireNonNull(where, "where");
     }
 
     /**
-     * Called between steps: if the JVM is shutting down, says so and blocks the calling thread
-     * until the JVM has exited around it.
+     * Enters a stretch of native work that a stop request waits for.
      *
-     * @param log where the message goes
-     * @param epoch the epoch's label, for the message
-     * @param step the step just finished
-     * @param steps the epoch's steps
+     * @param activity what the work is, for the message, e.g. {@code "finetune 1/10"}
+     * @return the region, to close when the work ends
      */
-    static void afterStep(Consumer<String> log, String epoch, int step, int steps) {
-        if (!stopping) {
-            return;
-        }
-        log.accept("stopping on request after " + epoch + " step " + step + "/" + steps + "; finished epochs are"
-                + " checkpointed: run the same command with --resume to continue");
+    public static Region enter(String activity) {
+        ACTIVE.incrementAndGet();
+        return new Region(activity);
+    }
+
+    private static void stopHere(String where) {
+        reporter.accept(where);
         STOPPED.countDown();
         while (true) {
             try {
@@ -64,14 +66,52 @@ public final class ShutdownGate {
         }
     }
 
-    private static void awaitStep() {
+    private static void awaitSafePoint() {
         stopping = true;
-        if (TRAINING.get() > 0) {
+        if (ACTIVE.get() > 0) {
             try {
                 STOPPED.await(WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Native work between safe points; closing it is a safe point too. */
+    public static final class Region implements AutoCloseable {
+
+        private final String activity;
+        private boolean closed;
+
+        private Region(String activity) {
+            this.activity = activity;
+        }
+
+        /**
+         * A safe point: if the JVM is shutting down, reports where and blocks the calling thread
+         * until the JVM has exited around it.
+         *
+         * @param unit what was just done, e.g. {@code "step"}
+         * @param done how many of them are done
+         * @param total how many there are
+         */
+        public void safePoint(String unit, int done, int total) {
+            if (stopping) {
+                stopHere(unit + " " + done + "/" + total + " of " + activity);
+            }
+        }
+
+        /** Leaves the region; if the JVM is shutting down, stops here instead. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (stopping) {
+                stopHere(activity);
+            }
+            ACTIVE.decrementAndGet();
         }
     }
 }

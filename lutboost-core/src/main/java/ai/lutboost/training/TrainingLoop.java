@@ -110,8 +110,7 @@ public final class TrainingLoop {
             options.progress().reset(label, stepsPerEpoch);
             options.progress().start(0);
         }
-        ShutdownGate.enter();
-        try {
+        try (ShutdownGate.Region region = ShutdownGate.enter(label)) {
             for (Batch batch : trainer.iterateDataset(data)) {
                 try (batch) {
                     NDList labels = batch.getLabels();
@@ -146,12 +145,11 @@ public final class TrainingLoop {
                                 lossSum / seen, (double) correct / seen, seen / secs));
                     }
                 }
-                ShutdownGate.afterStep(options.log(), label, step, stepsPerEpoch);
+                region.safePoint("step", step, stepsPerEpoch);
             }
         } catch (IOException | TranslateException e) {
             throw new LutBoostException("cannot read training data: " + e.getMessage(), e);
         } finally {
-            ShutdownGate.exit();
             if (options.progress() != null) {
                 options.progress().end();
             }

@@ -40,8 +40,8 @@ class StopRequestTest {
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "stopped within a minute: " + Files.readString(log));
         String out = Files.readString(log);
         assertEquals(143, child.exitValue(), out);
-        assertTrue(out.matches("(?s).*stopping on request after baseline \\d+/50 step \\d+/422; finished epochs are"
-                + " checkpointed: run the same command with --resume to continue.*"), out);
+        assertTrue(out.matches("(?s).*stopping on request after step \\d+/422 of baseline \\d+/50; run the same"
+                + " command with --resume to continue from the last checkpoint.*"), out);
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
             assertFalse(names.stream().anyMatch(n -> n.startsWith("hs_err") || n.startsWith("core")), names.toString());
