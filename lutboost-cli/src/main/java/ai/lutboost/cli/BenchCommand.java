@@ -34,6 +34,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -106,10 +107,17 @@ final class BenchCommand extends BaseCommand {
     @Option(names = "--engine-threads", paramLabel = "N", description = "Engine threads (default: the processors).")
     Integer engineThreads;
 
-    @Option(names = "--skip", split = ",", paramLabel = "PART",
-            description = "Parts to skip: linear, conv, frozen, memory, kmeans, engine-layer, engine-model"
-                    + " (comma-separated).")
+    @Option(names = "--skip", split = ",", paramLabel = "PART", completionCandidates = PartNames.class,
+            description = "Parts to skip: ${COMPLETION-CANDIDATES} (comma-separated).")
     List<String> skip = new ArrayList<>();
+
+    /** The help text's list of parts, so that it is written once, in {@link #PARTS}. */
+    static final class PartNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return PARTS.iterator();
+        }
+    }
 
     @Override
     protected int doCall() throws Exception {

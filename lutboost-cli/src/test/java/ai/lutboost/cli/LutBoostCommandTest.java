@@ -30,6 +30,14 @@ class LutBoostCommandTest {
     }
 
     @Test
+    void benchHelpListsThePartsItAccepts() {
+        CliFixture r = CliFixture.run("bench", "--help");
+        assertTrue(r.out().replaceAll("\\s+", " ").contains(
+                "Parts to skip: linear, conv, frozen, memory, kmeans, engine-layer, engine-model (comma-separated)."),
+                r.out());
+    }
+
+    @Test
     void unknownOptionIsBadInput() {
         CliFixture r = CliFixture.run("train", "--recipe", "quickstart", "--epochz", "3");
         assertEquals(2, r.exitCode());
