@@ -93,13 +93,15 @@ public final class LutMath {
     /**
      * Looks up table rows: the LUT output of frozen tables.
      *
-     * <p>Hard assignment gathers the selected rows and sums them over codebooks. Soft and
-     * straight-through assignments instead multiply their weights {@code [R, C K]} with the
-     * stacked tables {@code [C K, N]}: the soft mix costs that product anyway, and doing it as
-     * one matrix product keeps the {@code [C, R, N]} per-codebook rows (924 MB for the residual
-     * CNN's last conv at batch 128) out of the forward and the backward pass. For hard
-     * assignment alone the gather stays, since a one-hot product costs {@code K} multiply-adds per
-     * gathered element, 256 of them at {@code K = 256}.
+     * <p>Hard assignment gathers the selected rows and sums them over codebooks. The soft mix
+     * multiplies its weights {@code [R, C K]} with the stacked tables {@code [C K, N]}: one matrix
+     * product keeps the {@code [C, R, N]} per-codebook rows (924 MB for the residual CNN's last
+     * conv at batch 128) out of the backward pass. Straight-through adds the hard output minus the
+     * soft one, without gradient, to the soft output, so that no elementwise pass over
+     * {@code [C, R, K]} weights is needed beyond the softmax's. That hard output is the gather
+     * when {@code N <= K} and a one-hot product otherwise, whichever temporary is smaller; a
+     * one-hot product costs {@code K} multiply-adds per gathered element, 256 of them at
+     * {@code K = 256}.
      *
      * @param x sub-vectors {@code [C, R, v]}
      * @param centroids {@code [C, K, v]}
@@ -118,12 +120,17 @@ public final class LutMath {
         long c = s.getShape().get(0);
         long r = s.getShape().get(1);
         long k = s.getShape().get(2);
-        NDArray weights = s.softmax(2);
-        if (mode == LutMode.STRAIGHT_THROUGH) {
-            NDArray hard = s.argMax(2).oneHot((int) k, s.getDataType());
-            weights = weights.add(hard.sub(weights).stopGradient());
+        long n = table.getShape().get(2);
+        NDArray flat = table.reshape(c * k, n);
+        NDArray soft = s.softmax(2).transpose(1, 0, 2).reshape(r, c * k).matMul(flat);
+        if (mode == LutMode.SOFT) {
+            return soft;
         }
-        return weights.transpose(1, 0, 2).reshape(r, c * k).matMul(table.reshape(c * k, table.getShape().get(2)));
+        NDArray index = s.argMax(2);
+        NDArray hard = n <= k
+                ? gather(table, index).sum(new int[] {0})
+                : index.oneHot((int) k, s.getDataType()).transpose(1, 0, 2).reshape(r, c * k).matMul(flat);
+        return soft.add(hard.sub(soft).stopGradient());
     }
 
     /**

@@ -189,35 +189,39 @@ class LutLinearTest {
             NDArray w = m.randomNormal(new Shape(4, 6));
             NDArray b = m.randomNormal(new Shape(4));
             NDArray t = m.create(new float[] {1.3f});
-            NDArray p0 = m.randomNormal(new Shape(3, 5, 2));
-            NDArray table = p0.matMul(w.reshape(4, 3, 2).transpose(1, 2, 0));
             // A linear loss: its gradient at the output does not depend on the forward value.
             NDArray probe = m.randomNormal(new Shape(10, 4));
-            for (NDArray frozen : new NDArray[] {null, table}) {
-                float[][] grads = new float[2][];
-                float[][] values = new float[2][];
-                LutMode[] modes = {LutMode.SOFT, LutMode.STRAIGHT_THROUGH};
-                for (int i = 0; i < 2; i++) {
-                    NDArray p = p0.duplicate();
-                    p.setRequiresGradient(true);
-                    try (GradientCollector gc = m.getEngine().newGradientCollector()) {
-                        NDArray y = LutLinear.lutLinear(x, p, w, b, t, metric, modes[i], frozen);
-                        gc.backward(y.mul(probe).sum());
+            // K = 5 and 3 centroids for N = 4 outputs: frozen, the hard output is gathered when
+            // N <= K and a one-hot product otherwise.
+            for (int k : new int[] {5, 3}) {
+                NDArray p0 = m.randomNormal(new Shape(3, k, 2));
+                NDArray table = p0.matMul(w.reshape(4, 3, 2).transpose(1, 2, 0));
+                for (NDArray frozen : new NDArray[] {null, table}) {
+                    float[][] grads = new float[2][];
+                    float[][] values = new float[2][];
+                    LutMode[] modes = {LutMode.SOFT, LutMode.STRAIGHT_THROUGH};
+                    for (int i = 0; i < 2; i++) {
+                        NDArray p = p0.duplicate();
+                        p.setRequiresGradient(true);
+                        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                            NDArray y = LutLinear.lutLinear(x, p, w, b, t, metric, modes[i], frozen);
+                            gc.backward(y.mul(probe).sum());
+                        }
+                        grads[i] = p.getGradient().toFloatArray();
                     }
-                    grads[i] = p.getGradient().toFloatArray();
+                    for (int i = 0; i < 2; i++) {
+                        LutMode mode = i == 0 ? LutMode.HARD : LutMode.STRAIGHT_THROUGH;
+                        values[i] = LutLinear.lutLinear(x, p0, w, b, t, metric, mode, frozen).toFloatArray();
+                    }
+                    String what = metric + ", K=" + k + (frozen == null ? "" : ", frozen table");
+                    double size = 0;
+                    for (float g : grads[0]) {
+                        size += Math.abs(g);
+                    }
+                    assertTrue(size > 0, what + ": a soft gradient");
+                    assertArrayEquals(grads[0], grads[1], what + ": straight-through gradient is the soft one");
+                    assertArrayEquals(values[0], values[1], 1e-5f, what + ": straight-through value is the hard one");
                 }
-                for (int i = 0; i < 2; i++) {
-                    LutMode mode = i == 0 ? LutMode.HARD : LutMode.STRAIGHT_THROUGH;
-                    values[i] = LutLinear.lutLinear(x, p0, w, b, t, metric, mode, frozen).toFloatArray();
-                }
-                String what = metric + (frozen == null ? "" : ", frozen table");
-                double size = 0;
-                for (float g : grads[0]) {
-                    size += Math.abs(g);
-                }
-                assertTrue(size > 0, what + ": a soft gradient");
-                assertArrayEquals(grads[0], grads[1], what + ": straight-through gradient is the soft one");
-                assertArrayEquals(values[0], values[1], 1e-5f, what + ": straight-through value is the hard one");
             }
         }
     }
