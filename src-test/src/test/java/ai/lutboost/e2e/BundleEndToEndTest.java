@@ -11,12 +11,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,31 +148,11 @@ class BundleEndToEndTest {
      */
     @Test
     void sigtermStopsVerifyAfterTheBatchInProgress() throws Exception {
-        Path work = Files.createDirectories(dir.resolve("stop"));
-        Path log = work.resolve("child.log");
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), "ai.lutboost.cli.Main",
-                        "verify", "--bundle", run.resolve("bundle").toString())
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!Files.readString(log).contains("verify 1000/10000") && child.isAlive()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(child.isAlive(), "still verifying: " + Files.readString(log));
-        child.destroy();
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "stopped within a minute: " + Files.readString(log));
-        String out = Files.readString(log);
-        assertEquals(143, child.exitValue(), out);
+        SigtermProbe.Stopped stopped = SigtermProbe.stopWhenPrinted(Files.createDirectories(dir.resolve("stop")),
+                "verify 1000/10000", Duration.ofMinutes(2), "verify", "--bundle", run.resolve("bundle").toString());
+        String out = stopped.output();
+        assertEquals(143, stopped.exitCode(), out);
         assertTrue(out.matches("(?s).*stopping on request after sample \\d+/10000 of verify\\R.*"), out);
         assertFalse(out.contains("identical (integer simulation vs engine"), "no result printed: " + out);
-        try (Stream<Path> files = Files.list(work)) {
-            List<String> names = files.map(f -> f.getFileName().toString()).toList();
-            assertFalse(names.stream().anyMatch(n -> n.startsWith("hs_err") || n.startsWith("core")), names.toString());
-        }
     }
 }
