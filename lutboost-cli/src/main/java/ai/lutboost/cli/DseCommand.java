@@ -95,8 +95,7 @@ final class DseCommand extends BaseCommand {
         Map<SweepPoint, Recipe> recipes = new LinkedHashMap<>();
         points.forEach(p -> recipes.put(p, recipeFor(p)));
         Path out = options.output != null ? options.output : Path.of("runs", "dse-" + base.name());
-        ShutdownGate.onStop(where -> System.err.println("stopping on request after " + where
-                + "; run the same command to continue the sweep from its finished points and checkpoints"));
+        ShutdownGate.setAdvice("run the same command to continue the sweep from its finished points and checkpoints");
         Path ckpt = baseline;
         if (ckpt == null) {
             Path dir = out.resolve("baseline");

@@ -106,8 +106,7 @@ final class RecipeRunner {
                 out.flush();
             }
         };
-        ShutdownGate.onStop(where -> System.err.println("stopping on request after " + where
-                + "; run the same command with --resume to continue from the last checkpoint"));
+        ShutdownGate.setAdvice("run the same command with --resume to continue from the last checkpoint");
         Progress progress = null;
         if (!common.quiet) {
             progress = System.console() != null ? new TerminalProgress(System.err) : new LogProgress(log);

@@ -4,7 +4,6 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * Lets a JVM asked to stop (Ctrl-C, SIGTERM) wait until the native work in progress reaches a
@@ -25,7 +24,7 @@ public final class ShutdownGate {
     private static final AtomicInteger ACTIVE = new AtomicInteger();
     private static final CountDownLatch STOPPED = new CountDownLatch(1);
     private static volatile boolean stopping;
-    private static volatile Consumer<String> reporter = where -> System.err.println("stopping on request after " + where);
+    private static volatile String advice;
 
     static {
         // Installed when the first region loads this class.
@@ -35,12 +34,13 @@ public final class ShutdownGate {
     private ShutdownGate() {}
 
     /**
-     * Sets what tells the user that work stopped on request.
+     * Sets what the stop message advises after saying where work stopped ("stopping on request
+     * after step 22/422 of finetune 1/10; " + advice).
      *
-     * @param where receives where the work stopped, e.g. {@code "step 22/422 of finetune 1/10"}
+     * @param text how to continue, e.g. with {@code --resume}
      */
-    public static void onStop(Consumer<String> where) {
-        reporter = Objects.requireNonNull(where, "where");
+    public static void setAdvice(String text) {
+        advice = Objects.requireNonNull(text, "text");
     }
 
     /**
@@ -55,7 +55,8 @@ public final class ShutdownGate {
     }
 
     private static void stopHere(String where) {
-        reporter.accept(where);
+        String then = advice;
+        System.err.println("stopping on request after " + where + (then == null ? "" : "; " + then));
         STOPPED.countDown();
         while (true) {
             try {
@@ -81,7 +82,6 @@ public final class ShutdownGate {
     public static final class Region implements AutoCloseable {
 
         private final String activity;
-        private boolean closed;
 
         private Region(String activity) {
             this.activity = activity;
@@ -104,10 +104,6 @@ public final class ShutdownGate {
         /** Leaves the region; if the JVM is shutting down, stops here instead. */
         @Override
         public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
             if (stopping) {
                 stopHere(activity);
             }
