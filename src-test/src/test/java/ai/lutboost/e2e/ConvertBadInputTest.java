@@ -69,6 +69,21 @@ class ConvertBadInputTest {
     }
 
     @Test
+    void resumingCheckpointsWithoutTheirReport() throws Exception {
+        Path kmeans = Files.createDirectories(dir.resolve("e/checkpoints")).resolve("kmeans.ckpt");
+        Files.writeString(kmeans, "copied by hand");
+        Result r = run("convert", "-r", "quickstart", "-o", dir.resolve("e").toString(), "--baseline",
+                baseline.toString(), "--resume");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: " + dir.resolve("e") + " holds checkpoints of a conversion (kmeans.ckpt) but no"
+                + " report.json, which records the stages that finished; --resume would redo them and overwrite"
+                + " these checkpoints: restore the report, delete the checkpoints, or choose another --output\n",
+                r.err());
+        assertEquals("copied by hand", Files.readString(kmeans), "the checkpoint may not be overwritten");
+        assertFalse(Files.exists(dir.resolve("e/report.json")), "nothing written");
+    }
+
+    @Test
     void aMissingBaseline() {
         Result r = run("convert", "-r", "quickstart", "-o", dir.resolve("c").toString());
         assertEquals(2, r.code(), r.err());
