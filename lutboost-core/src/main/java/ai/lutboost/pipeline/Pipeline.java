@@ -179,16 +179,17 @@ public final class Pipeline {
                 recipe.dataset().name(), List.of(), List.of(), List.of());
         Path checkpoints = options.outputDir().resolve("checkpoints");
         List<Path> later = conversionCheckpoints(checkpoints, Math.max(from, 1));
+        if (!later.isEmpty() && !Files.isRegularFile(reportFile)) {
+            // The report says which stages finished; a run writes it before its first checkpoint,
+            // so checkpoints without one were put there by hand, and neither --resume nor
+            // --from-stage can tell which of them to keep.
+            throw new CheckpointException(options.outputDir() + " holds checkpoints of a conversion ("
+                    + later.get(0).getFileName() + ") but no " + PipelineReport.FILE + ", which records the stages"
+                    + " that finished; a run would redo them and overwrite these checkpoints: restore the report"
+                    + " (then --resume continues), delete the checkpoints, or choose another --output");
+        }
         if (options.resume()) {
             if (!Files.isRegularFile(reportFile)) {
-                // The report says which stages finished; a run writes it before its first
-                // checkpoint, so checkpoints without one were put there by hand.
-                if (!later.isEmpty()) {
-                    throw new CheckpointException(options.outputDir() + " holds checkpoints of a conversion ("
-                            + later.get(0).getFileName() + ") but no " + PipelineReport.FILE + ", which records the"
-                            + " stages that finished; --resume would redo them and overwrite these checkpoints:"
-                            + " restore the report, delete the checkpoints, or choose another --output");
-                }
                 return fresh;
             }
             PipelineReport old = PipelineReport.read(reportFile);

@@ -9,9 +9,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** Bad input to the conversion: each a one-line error and exit code 2, with nothing half-written. */
@@ -68,19 +72,25 @@ class ConvertBadInputTest {
         assertFalse(Files.exists(dir.resolve("b/report.json")), "nothing written");
     }
 
-    @Test
-    void resumingCheckpointsWithoutTheirReport() throws Exception {
-        Path kmeans = Files.createDirectories(dir.resolve("e/checkpoints")).resolve("kmeans.ckpt");
+    @ParameterizedTest
+    @ValueSource(strings = {"", "--resume", "--from-stage=kmeans"})
+    void checkpointsWithoutTheirReport(String flag) throws Exception {
+        Path out = dir.resolve("noreport" + flag.replaceAll("\\W", ""));
+        Path kmeans = Files.createDirectories(out.resolve("checkpoints")).resolve("kmeans.ckpt");
         Files.writeString(kmeans, "copied by hand");
-        Result r = run("convert", "-r", "quickstart", "-o", dir.resolve("e").toString(), "--baseline",
-                baseline.toString(), "--resume");
+        List<String> args = new ArrayList<>(List.of("convert", "-r", "quickstart", "-o", out.toString(), "--baseline",
+                baseline.toString()));
+        if (!flag.isEmpty()) {
+            args.add(flag);
+        }
+        Result r = run(args.toArray(String[]::new));
         assertEquals(2, r.code(), r.err());
-        assertEquals("error: " + dir.resolve("e") + " holds checkpoints of a conversion (kmeans.ckpt) but no"
-                + " report.json, which records the stages that finished; --resume would redo them and overwrite"
-                + " these checkpoints: restore the report, delete the checkpoints, or choose another --output\n",
+        assertEquals("error: " + out + " holds checkpoints of a conversion (kmeans.ckpt) but no report.json, which"
+                + " records the stages that finished; a run would redo them and overwrite these checkpoints: restore"
+                + " the report (then --resume continues), delete the checkpoints, or choose another --output\n",
                 r.err());
         assertEquals("copied by hand", Files.readString(kmeans), "the checkpoint may not be overwritten");
-        assertFalse(Files.exists(dir.resolve("e/report.json")), "nothing written");
+        assertFalse(Files.exists(out.resolve("report.json")), "nothing written");
     }
 
     @Test
