@@ -55,6 +55,17 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
     }
 
     /**
+     * One item of this split as {@link #normalized(LabeledImages, DatasetDescriptor, int)} gives
+     * it, with no NDManager: for the Java engine, which runs without DJL.
+     *
+     * @param index the index within this split
+     * @return {@code [channels * height * width]}, channel-major
+     */
+    public float[] image(long index) {
+        return normalized(images, descriptor, indices[Math.toIntExact(index)]);
+    }
+
+    /**
      * One image as the models see it: {@code (pixel / 255 - mean) / std} per channel, in float32.
      * Exporters and engines that take float input must use exactly these values.
      *

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.lutboost.cli.LutBoostCommand;
+import ai.lutboost.datasets.ImageClassificationDataset;
+import ai.lutboost.datasets.Split;
+import ai.lutboost.engine.LutModel;
 import ai.lutboost.pipeline.PipelineReport;
+import ai.lutboost.recipe.Recipe;
+import ai.lutboost.recipe.RecipeLoader;
+import ai.lutboost.training.RecipeData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -110,6 +116,40 @@ class BundleEndToEndTest {
         String inspect = execute(0, List.of("inspect", "--bundle", a.toString()));
         assertTrue(inspect.contains("conv2") && inspect.contains("lut_conv2d"), inspect);
         assertTrue(inspect.contains("fc3") && inspect.contains("linear"), inspect);
+    }
+
+    /**
+     * {@code eval --split validation} runs the training images the recipe held out, chosen by the
+     * recipe the bundle records: its count is the engine's on those images as picked here from the
+     * run's own {@code recipe.resolved.yaml}. A split it does not know is bad input.
+     */
+    @Test
+    void evalOnTheValidationSplitRunsTheImagesTheRecipeHeldOut() throws Exception {
+        Path bundle = run.resolve("bundle");
+        int n = 400;
+        String eval = execute(0, List.of("eval", "--bundle", bundle.toString(), "--split", "validation", "--samples",
+                String.valueOf(n), "--threads", "2", "-q"));
+        Matcher m = Pattern.compile("engine accuracy   [0-9.]+ % \\((\\d+)/" + n + ", validation split\\)").matcher(eval);
+        assertTrue(m.find(), eval);
+
+        Recipe recipe = RecipeLoader.load(run.resolve("recipe.resolved.yaml"), List.of());
+        ImageClassificationDataset validation =
+                RecipeData.builder(recipe, null, Split.VALIDATION).setSampling(1, false).build();
+        assertEquals(6000, validation.size(), "a tenth of the 60,000 training images");
+        LutModel engine = LutModel.load(bundle);
+        int[][] inputs = new int[n][];
+        for (int i = 0; i < n; i++) {
+            inputs[i] = engine.quantize(validation.image(i));
+        }
+        int[][] logits = engine.predict(inputs, 2);
+        int correct = 0;
+        for (int i = 0; i < n; i++) {
+            correct += LutModel.argmax(logits[i]) == validation.label(i) ? 1 : 0;
+        }
+        assertEquals(correct, Integer.parseInt(m.group(1)), eval);
+
+        String bad = execute(2, List.of("eval", "--bundle", bundle.toString(), "--split", "train"));
+        assertTrue(bad.contains("--split must be test or validation, got 'train'"), bad);
     }
 
     @Test
