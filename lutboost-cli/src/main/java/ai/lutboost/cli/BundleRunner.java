@@ -36,12 +36,15 @@ final class BundleRunner {
     }
 
     static void export(Recipe recipe, ConvertedModel model, Path dataDir, Path bundle, int calibration, int golden,
-            PrintWriter out) throws LutBoostException {
+            boolean quiet, PrintWriter out) throws LutBoostException {
         DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager()) {
-            BundleExporter.Result r = BundleExporter.export(model.block(), recipe, d, images(d, dataDir, false),
-                    images(d, dataDir, true), bundle, calibration, golden, manager);
+            LabeledImages train = images(d, dataDir, false);
+            IntConsumer progress =
+                    quiet ? null : sampleProgress("export calibration", Math.min(calibration, train.count()), start);
+            BundleExporter.Result r = BundleExporter.export(model.block(), recipe, d, train, images(d, dataDir, true),
+                    bundle, calibration, golden, manager, progress);
             out.printf(Locale.ROOT, "bundle            %s (%d ops, %d golden samples, %.1f s)%n", r.bundle(),
                     r.model().ops().size(), r.golden().samples(), (System.nanoTime() - start) / 1e9);
             out.flush();

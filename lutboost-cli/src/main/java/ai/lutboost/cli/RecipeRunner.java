@@ -64,7 +64,7 @@ final class RecipeRunner {
                 Path bundle = BundleRunner.defaultBundle(train.outputDir());
                 try {
                     BundleRunner.export(recipe, result.model(), options.dataDir, bundle,
-                            BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, out);
+                            BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, common.quiet, out);
                 } catch (QuantizationException e) {
                     // The conversion itself succeeded and is checkpointed; only the hardware
                     // bundle is missing, and `lutboost export` fails with the same reason.
@@ -93,7 +93,9 @@ final class RecipeRunner {
         Pipeline pipeline = Pipeline.builder().setRecipe(recipe).setOptions(resumed).optFromStage("kmeans")
                 .optBaseline(baseline).build();
         try (PipelineResult result = pipeline.run()) {
-            BundleRunner.export(recipe, result.model(), options.dataDir, bundle, calibration, golden, out);
+            ShutdownGate.setAdvice("run the same command to export again");
+            BundleRunner.export(recipe, result.model(), options.dataDir, bundle, calibration, golden, common.quiet,
+                    out);
         }
     }
 

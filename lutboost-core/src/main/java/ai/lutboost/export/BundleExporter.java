@@ -12,8 +12,10 @@ import ai.lutboost.quant.IntegerModelBuilder;
 import ai.lutboost.quant.IntegerSimulation;
 import ai.lutboost.quant.QuantizationException;
 import ai.lutboost.recipe.Recipe;
+import ai.lutboost.training.ShutdownGate;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.IntConsumer;
 
 /**
  * Exports a frozen model: calibrates activation formats on training images, builds the integer
@@ -56,24 +58,38 @@ public final class BundleExporter {
      * @param calibration calibration images
      * @param goldenSamples golden samples
      * @param manager where temporaries live
+     * @param progress told how many calibration images are done after each batch, or null
      * @return what was written
      * @throws QuantizationException if the model has no integer form
      * @throws IOException if the bundle cannot be written
      */
     public static Result export(Block frozen, Recipe recipe, DatasetDescriptor dataset, LabeledImages train,
-            LabeledImages test, Path target, int calibration, int goldenSamples, NDManager manager)
-            throws QuantizationException, IOException {
+            LabeledImages test, Path target, int calibration, int goldenSamples, NDManager manager,
+            IntConsumer progress) throws QuantizationException, IOException {
         int[] shape = {dataset.channels(), dataset.height(), dataset.width()};
         IntegerModel.Provenance provenance = new IntegerModel.Provenance(recipe.name(), recipe.resolvedYaml(),
                 recipe.sha256(), recipe.seed(), dataset.name(), dataset.mean(), dataset.std(), dataset.classNames());
-        IntegerModel model;
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray images = images(scope, dataset, train, 0, Math.min(calibration, train.count()));
-            model = IntegerModelBuilder.build(frozen, shape, images, BATCH, provenance);
+        int count = Math.min(calibration, train.count());
+        // A stop request waits for the next calibration or golden batch, or for the bundle's
+        // atomic move: libtorch may not be called once the JVM unloads it, and a bundle is
+        // either written whole or not at all.
+        try (ShutdownGate.Region region = ShutdownGate.enter("export")) {
+            IntegerModel model;
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray images = images(scope, dataset, train, 0, count);
+                model = IntegerModelBuilder.build(frozen, shape, images, BATCH, provenance, done -> {
+                    if (progress != null) {
+                        progress.accept(done);
+                    }
+                    region.safePoint("calibration image", done, count);
+                });
+            }
+            int samples = Math.min(goldenSamples, test.count());
+            GoldenVectors golden = golden(model, dataset, test, samples, manager,
+                    done -> region.safePoint("golden sample", done, samples));
+            TableBundleWriter.write(model, golden, target);
+            return new Result(target, model, golden);
         }
-        GoldenVectors golden = golden(model, dataset, test, Math.min(goldenSamples, test.count()), manager);
-        TableBundleWriter.write(model, golden, target);
-        return new Result(target, model, golden);
     }
 
     /**
@@ -88,6 +104,11 @@ public final class BundleExporter {
      */
     public static GoldenVectors golden(IntegerModel model, DatasetDescriptor dataset, LabeledImages test, int samples,
             NDManager manager) {
+        return golden(model, dataset, test, samples, manager, done -> { });
+    }
+
+    private static GoldenVectors golden(IntegerModel model, DatasetDescriptor dataset, LabeledImages test,
+            int samples, NDManager manager, IntConsumer afterBatch) {
         try (NDManager scope = manager.newSubManager(); IntegerSimulation sim = new IntegerSimulation(model, scope)) {
             int size = test.imageSize();
             int[][] inputs = new int[samples][size];
@@ -111,6 +132,7 @@ public final class BundleExporter {
                         labels[s] = test.labels()[s];
                     }
                 }
+                afterBatch.accept(end);
             }
             return new GoldenVectors(inputs, logits, labels);
         }

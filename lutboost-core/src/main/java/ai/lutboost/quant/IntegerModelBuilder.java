@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
  * Turns a frozen model into its {@link IntegerModel}: calibrates one activation format per tensor
@@ -79,8 +80,27 @@ public final class IntegerModelBuilder {
     public static IntegerModel build(
             Block root, int[] inputShape, NDArray calibration, int batchSize, IntegerModel.Provenance provenance)
             throws QuantizationException {
+        return build(root, inputShape, calibration, batchSize, provenance, done -> { });
+    }
+
+    /**
+     * Builds the integer model, reporting after each calibration batch.
+     *
+     * @param root the frozen model (LUT tables frozen to fixed point, folded norms removed)
+     * @param inputShape one sample's shape {@code [C, H, W]}
+     * @param calibration calibration images, {@code [B, C, H, W]} normalized as in training
+     * @param batchSize images per calibration forward pass
+     * @param provenance what the bundle records about the model's origin
+     * @param afterBatch told how many calibration images are done after each batch: progress, and
+     *     a safe point for a stop request
+     * @return the integer model
+     * @throws QuantizationException if a block has no datapath op, a table is not frozen, or an
+     *     accumulator could overflow
+     */
+    public static IntegerModel build(Block root, int[] inputShape, NDArray calibration, int batchSize,
+            IntegerModel.Provenance provenance, IntConsumer afterBatch) throws QuantizationException {
         FloatGraph graph = FloatGraph.trace(root, inputShape);
-        Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize));
+        Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize, afterBatch));
         List<IntegerTensor> tensors = new ArrayList<>();
         tensors.add(new IntegerTensor(graph.input, inputShape, formats.get(graph.input)));
         List<IntegerOp> ops = new ArrayList<>();
@@ -122,7 +142,7 @@ public final class IntegerModelBuilder {
     public static DatapathGrids datapathGrids(Block root, int[] inputShape, NDArray calibration, int batchSize)
             throws QuantizationException {
         FloatGraph graph = FloatGraph.trace(root, inputShape);
-        Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize));
+        Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize, done -> { }));
         Map<AbstractLutBlock, FixedPointFormat> lutInputs = new LinkedHashMap<>();
         Map<ResidualBlock, AddRounding> adds = new LinkedHashMap<>();
         for (FloatGraph.Node n : graph.nodes) {
@@ -243,7 +263,8 @@ public final class IntegerModelBuilder {
     }
 
     /** Runs the float graph on the calibration images and records each tensor's largest magnitude. */
-    private static Map<String, Double> calibrate(FloatGraph graph, NDArray images, int batchSize) {
+    private static Map<String, Double> calibrate(
+            FloatGraph graph, NDArray images, int batchSize, IntConsumer afterBatch) {
         Map<String, Double> maxAbs = new HashMap<>();
         long total = images.getShape().get(0);
         for (long start = 0; start < total; start += batchSize) {
@@ -261,6 +282,7 @@ public final class IntegerModelBuilder {
                     record(maxAbs, n.output, y);
                 }
             }
+            afterBatch.accept((int) Math.min(total, start + batchSize));
         }
         return maxAbs;
     }

@@ -195,4 +195,26 @@ class BundleEndToEndTest {
         assertTrue(out.matches("(?s).*stopping on request after sample \\d+/10000 of verify\\R.*"), out);
         assertFalse(out.contains("identical (integer simulation vs engine"), "no result printed: " + out);
     }
+
+    /**
+     * SIGTERM to a real {@code export} while it calibrates: it stops after the batch in progress,
+     * says where, and writes neither the bundle nor a temporary one, with no JVM crash report.
+     */
+    @Test
+    void sigtermStopsExportDuringCalibrationWithNothingWritten() throws Exception {
+        Path stop = Files.createDirectories(dir.resolve("stop-export"));
+        Path target = stop.resolve("bundle");
+        List<String> command = args("export", "-r", "quickstart", "-o", run.toString(), "--bundle", target.toString(),
+                "--calibration", "60000");
+        SigtermProbe.Stopped stopped = SigtermProbe.stopWhenPrinted(stop, "export calibration", Duration.ofMinutes(2),
+                command.toArray(String[]::new));
+        String out = stopped.output();
+        assertEquals(143, stopped.exitCode(), out);
+        assertTrue(out.matches("(?s).*stopping on request after calibration image \\d+/60000 of export; run the same"
+                + " command to export again\\R.*"), out);
+        try (var files = Files.list(stop)) {
+            assertEquals(List.of("child.log"), files.map(p -> p.getFileName().toString()).toList(),
+                    "nothing written beside the child's log");
+        }
+    }
 }
