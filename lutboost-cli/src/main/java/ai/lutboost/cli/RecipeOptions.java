@@ -3,6 +3,7 @@ package ai.lutboost.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -31,6 +32,15 @@ final class RecipeOptions {
     boolean resume;
 
     @Option(
+            names = "--checkpoint-every",
+            paramLabel = "SECONDS",
+            defaultValue = "600",
+            description = "Conversion stages also checkpoint inside an epoch this often, so that a killed run"
+                    + " loses at most this much of an epoch; 0 checkpoints at epoch ends only (default:"
+                    + " ${DEFAULT-VALUE}).")
+    long checkpointEvery;
+
+    @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
             description = "Override a recipe setting, e.g. --set train.epochs=2 (repeatable).")
@@ -41,6 +51,18 @@ final class RecipeOptions {
             paramLabel = "DEVICE",
             description = "DJL device, e.g. cpu or gpu0 (default: the engine's default).")
     String device;
+
+    /**
+     * The interval between checkpoints inside an epoch.
+     *
+     * @throws IllegalArgumentException if it is negative
+     */
+    Duration checkpointInterval() {
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("--checkpoint-every must be 0 or more seconds, got " + checkpointEvery);
+        }
+        return Duration.ofSeconds(checkpointEvery);
+    }
 
     /**
      * The device asked for, or null for the engine's default.

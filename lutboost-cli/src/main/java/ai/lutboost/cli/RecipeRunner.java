@@ -119,7 +119,8 @@ final class RecipeRunner {
                 options.resume,
                 options.device(),
                 progress,
-                log);
+                log,
+                options.checkpointInterval());
     }
 
     static void printSummary(TrainingResult r, PrintWriter out) {

@@ -103,6 +103,7 @@ abstract class AbstractTrainingStage implements Stage {
         ResumableOptimizer optimizer = new ResumableOptimizer(
                 ResumableOptimizer.Kind.ADAMW, schedule, (float) s.weightDecay(), 0f, rateScale(ctx));
         int first = 0;
+        TrainingLoop.PartialEpoch partial = null;
         Optional<TrainingCheckpoint.Loaded> resumed = latest(ctx, prefix);
         if (resumed.isPresent()) {
             TrainingCheckpoint.Loaded ckpt = resumed.get();
@@ -114,7 +115,9 @@ abstract class AbstractTrainingStage implements Stage {
             }
             history.addAll(ckpt.state().history());
             first = ckpt.state().epochsDone();
-            ctx.log("resuming stage " + name() + " after epoch " + first + " from " + ckpt.file());
+            partial = ckpt.state().partial();
+            ctx.log("resuming stage " + name() + (partial == null ? " after epoch " + first
+                    : " in epoch " + (first + 1) + " after step " + partial.steps()) + " from " + ckpt.file());
         }
         Device device = ctx.model().model().getNDManager().getDevice();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -125,8 +128,9 @@ abstract class AbstractTrainingStage implements Stage {
                 Trainer trainer = ctx.model().model().newTrainer(config)) {
             for (int epoch = first; epoch < s.epochs(); epoch++) {
                 order.setEpoch(epoch);
-                EpochMetrics m = TrainingLoop.runEpoch(
-                        name(), trainer, train, epoch, s.epochs(), steps, schedule, loss, ctx.options());
+                EpochMetrics m = TrainingLoop.runEpoch(name(), trainer, train, epoch, s.epochs(), steps, schedule,
+                        loss, ctx.options(), epoch == first ? partial : null,
+                        checkpointsInside(ctx, epoch, steps, history, optimizer, prefix));
                 double val = ctx.accuracy(Split.VALIDATION);
                 m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), val, m.learningRate(),
                         m.seconds(), m.samplesPerSecond());
@@ -150,6 +154,27 @@ abstract class AbstractTrainingStage implements Stage {
                 ? history.get(history.size() - 1).validationAccuracy()
                 : null;
         return ctx.result(name(), start, validation, errors, history);
+    }
+
+    /**
+     * Saves the epoch so far every {@link ai.lutboost.training.TrainOptions#checkpointEvery}, so
+     * that a killed process loses at most that much of a long epoch; null when the interval is 0.
+     */
+    private static TrainingLoop.StepListener checkpointsInside(StageContext ctx, int epoch, int steps,
+            List<EpochMetrics> history, ResumableOptimizer optimizer, String prefix) {
+        long every = ctx.options().checkpointEvery().toNanos();
+        if (every == 0) {
+            return null;
+        }
+        long[] last = {System.nanoTime()};
+        return done -> {
+            if (done.steps() < steps && System.nanoTime() - last[0] >= every) {
+                save(ctx, prefix + String.format(Locale.ROOT, "%04d-step-%06d", epoch + 1, done.steps()),
+                        new TrainingCheckpoint.State(ctx.recipe().sha256(), epoch, false, List.copyOf(history), done),
+                        optimizer, prefix);
+                last[0] = System.nanoTime();
+            }
+        };
     }
 
     private Optional<TrainingCheckpoint.Loaded> latest(StageContext ctx, String prefix) throws LutBoostException {

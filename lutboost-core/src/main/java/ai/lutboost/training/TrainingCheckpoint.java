@@ -53,9 +53,24 @@ public final class TrainingCheckpoint {
      * @param epochsDone epochs completed
      * @param finished whether training completed
      * @param history per-epoch metrics so far
+     * @param partial how far the epoch after {@code epochsDone} had come, or null at an epoch's end
      */
     public record State(
-            String recipeSha256, int epochsDone, boolean finished, List<EpochMetrics> history) {}
+            String recipeSha256, int epochsDone, boolean finished, List<EpochMetrics> history,
+            TrainingLoop.PartialEpoch partial) {
+
+        /**
+         * The state at an epoch's end.
+         *
+         * @param recipeSha256 the resolved recipe's SHA-256
+         * @param epochsDone epochs completed
+         * @param finished whether training completed
+         * @param history per-epoch metrics so far
+         */
+        public State(String recipeSha256, int epochsDone, boolean finished, List<EpochMetrics> history) {
+            this(recipeSha256, epochsDone, finished, history, null);
+        }
+    }
 
     /**
      * A loaded checkpoint.
@@ -182,7 +197,9 @@ public final class TrainingCheckpoint {
     }
 
     /**
-     * Finds the newest checkpoint whose name starts with a prefix (names sort by epoch).
+     * Finds the newest checkpoint whose name starts with a prefix: names sort by epoch, and one
+     * written inside epoch {@code N} ({@code finetune-epoch-000N-step-000200}) sorts after epoch
+     * {@code N - 1}'s and before epoch {@code N}'s.
      *
      * @param dir the checkpoint directory
      * @param prefix the name prefix

@@ -40,6 +40,29 @@ public final class TrainingLoop {
         NDArray evaluate(NDList data, NDList labels, NDList predictions);
     }
 
+    /**
+     * How far an epoch has come: enough to continue it where it was and report the same metrics.
+     *
+     * @param steps optimizer steps done
+     * @param lossSum the loss summed over the samples seen
+     * @param correct samples classified correctly while training
+     * @param seen samples seen
+     * @param seconds time spent in the epoch so far
+     */
+    public record PartialEpoch(int steps, double lossSum, long correct, long seen, double seconds) {}
+
+    /** Told the epoch so far after each optimizer step, e.g. to checkpoint it. */
+    @FunctionalInterface
+    public interface StepListener {
+        /**
+         * Called after a step.
+         *
+         * @param done the epoch so far
+         * @throws LutBoostException if what the listener does fails
+         */
+        void afterStep(PartialEpoch done) throws LutBoostException;
+    }
+
     private TrainingLoop() {}
 
     /**
@@ -100,18 +123,52 @@ public final class TrainingLoop {
             String stage, Trainer trainer, RandomAccessDataset data, int epoch, int epochs,
             int stepsPerEpoch, Tracker learningRate, BatchLoss loss, TrainOptions options)
             throws LutBoostException {
-        double lossSum = 0;
-        long correct = 0;
-        long seen = 0;
-        int step = 0;
+        return runEpoch(stage, trainer, data, epoch, epochs, stepsPerEpoch, learningRate, loss, options, null, null);
+    }
+
+    /**
+     * Runs one epoch, or the rest of one, telling a listener after each step.
+     *
+     * @param stage the stage's name, for progress and for the divergence message
+     * @param trainer the trainer, whose loss is used when {@code loss} is null
+     * @param data the training data, with the epoch's sampling already set
+     * @param epoch the epoch, from 0
+     * @param epochs the stage's epochs
+     * @param stepsPerEpoch optimizer steps per epoch, for progress
+     * @param learningRate the schedule, for the reported rate and the advice on divergence
+     * @param loss the loss, or null for the trainer's
+     * @param options progress and log
+     * @param from where a checkpoint left this epoch: its first {@code steps} batches are skipped
+     *     (the sampling is the same) and its sums carried on; null to start the epoch
+     * @param afterStep told the epoch so far after each step, or null
+     * @return the epoch's metrics; validation accuracy is NaN
+     * @throws LutBoostException if the data cannot be read, or the listener fails
+     * @throws TrainingDivergedException if the loss stops being finite
+     */
+    public static EpochMetrics runEpoch(
+            String stage, Trainer trainer, RandomAccessDataset data, int epoch, int epochs,
+            int stepsPerEpoch, Tracker learningRate, BatchLoss loss, TrainOptions options,
+            PartialEpoch from, StepListener afterStep) throws LutBoostException {
+        double lossSum = from == null ? 0 : from.lossSum();
+        long correct = from == null ? 0 : from.correct();
+        long seen = from == null ? 0 : from.seen();
+        int step = from == null ? 0 : from.steps();
+        double earlierSeconds = from == null ? 0 : from.seconds();
+        int skip = step;
         long startNanos = System.nanoTime();
         String label = String.format(Locale.ROOT, "%s %d/%d", stage, epoch + 1, epochs);
         if (options.progress() != null) {
             options.progress().reset(label, stepsPerEpoch);
-            options.progress().start(0);
+            options.progress().start(step);
         }
         try (ShutdownGate.Region region = ShutdownGate.enter(label)) {
             for (Batch batch : trainer.iterateDataset(data)) {
+                if (skip > 0) {
+                    // Done before the checkpoint this epoch resumed from.
+                    batch.close();
+                    skip--;
+                    continue;
+                }
                 try (batch) {
                     NDList labels = batch.getLabels();
                     float value;
@@ -138,11 +195,14 @@ public final class TrainingLoop {
                     lossSum += value * n;
                     seen += n;
                     step++;
+                    double secs = earlierSeconds + (System.nanoTime() - startNanos) / 1e9;
                     if (options.progress() != null) {
-                        double secs = (System.nanoTime() - startNanos) / 1e9;
                         options.progress().update(step, String.format(Locale.ROOT,
                                 "loss %.4f  acc %.3f  %.0f samples/s",
                                 lossSum / seen, (double) correct / seen, seen / secs));
+                    }
+                    if (afterStep != null) {
+                        afterStep.afterStep(new PartialEpoch(step, lossSum, correct, seen, secs));
                     }
                 }
                 region.safePoint("step", step, stepsPerEpoch);
@@ -154,7 +214,7 @@ public final class TrainingLoop {
                 options.progress().end();
             }
         }
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double seconds = earlierSeconds + (System.nanoTime() - startNanos) / 1e9;
         float lr = learningRate.getNewValue((epoch + 1) * stepsPerEpoch - 1);
         return new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, Double.NaN, lr,
                 seconds, seen / seconds);
