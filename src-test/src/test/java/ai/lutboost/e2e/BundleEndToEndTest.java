@@ -152,6 +152,19 @@ class BundleEndToEndTest {
         assertTrue(bad.contains("--split must be test or validation, got 'train'"), bad);
     }
 
+    /** A bundle whose recipe held out no validation images cannot be evaluated on them: bad input. */
+    @Test
+    void evalOnTheValidationSplitOfARecipeWithoutOneIsBadInput() {
+        Path noValidation = dir.resolve("no-validation");
+        List<String> run = args("run", "quickstart", "-o", noValidation.toString(), "-q");
+        run.addAll(List.of("--set", "dataset.validationFraction=0", "--set", "stages.calibrate.epochs=0"));
+        execute(0, run);
+        Path bundle = noValidation.resolve("bundle");
+        String out = execute(2, List.of("eval", "--bundle", bundle.toString(), "--split", "validation"));
+        assertTrue(out.contains("error: the recipe quickstart in " + bundle + " held out no validation images"
+                + " (dataset.validationFraction 0); use --split test"), out);
+    }
+
     @Test
     void damagedBundleIsBadInputNamingTheFile() throws Exception {
         Path copy = dir.resolve("damaged");
