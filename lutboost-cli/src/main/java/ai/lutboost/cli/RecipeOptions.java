@@ -35,9 +35,8 @@ final class RecipeOptions {
             names = "--checkpoint-every",
             paramLabel = "SECONDS",
             defaultValue = "600",
-            description = "Conversion stages also checkpoint inside an epoch this often, so that a killed run"
-                    + " loses at most this much of an epoch; 0 checkpoints at epoch ends only (default:"
-                    + " ${DEFAULT-VALUE}).")
+            description = "Training also checkpoints inside an epoch this often, so that a killed run loses at"
+                    + " most this much of an epoch; 0 checkpoints at epoch ends only (default: ${DEFAULT-VALUE}).")
     long checkpointEvery;
 
     @Option(

@@ -128,9 +128,13 @@ abstract class AbstractTrainingStage implements Stage {
                 Trainer trainer = ctx.model().model().newTrainer(config)) {
             for (int epoch = first; epoch < s.epochs(); epoch++) {
                 order.setEpoch(epoch);
+                int epochsDone = epoch;
+                TrainingLoop.StepListener inside = TrainingLoop.checkpointEvery(ctx.options().checkpointEvery(),
+                        steps, at -> save(ctx, TrainingCheckpoint.insideEpoch(prefix, epochsDone + 1, at.steps()),
+                                new TrainingCheckpoint.State(ctx.recipe().sha256(), epochsDone, false,
+                                        List.copyOf(history), at), optimizer, prefix));
                 EpochMetrics m = TrainingLoop.runEpoch(name(), trainer, train, epoch, s.epochs(), steps, schedule,
-                        loss, ctx.options(), epoch == first ? partial : null,
-                        checkpointsInside(ctx, epoch, steps, history, optimizer, prefix));
+                        loss, ctx.options(), epoch == first ? partial : null, inside);
                 double val = ctx.accuracy(Split.VALIDATION);
                 m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), val, m.learningRate(),
                         m.seconds(), m.samplesPerSecond());
@@ -154,27 +158,6 @@ abstract class AbstractTrainingStage implements Stage {
                 ? history.get(history.size() - 1).validationAccuracy()
                 : null;
         return ctx.result(name(), start, validation, errors, history);
-    }
-
-    /**
-     * Saves the epoch so far every {@link ai.lutboost.training.TrainOptions#checkpointEvery}, so
-     * that a killed process loses at most that much of a long epoch; null when the interval is 0.
-     */
-    private static TrainingLoop.StepListener checkpointsInside(StageContext ctx, int epoch, int steps,
-            List<EpochMetrics> history, ResumableOptimizer optimizer, String prefix) {
-        long every = ctx.options().checkpointEvery().toNanos();
-        if (every == 0) {
-            return null;
-        }
-        long[] last = {System.nanoTime()};
-        return done -> {
-            if (done.steps() < steps && System.nanoTime() - last[0] >= every) {
-                save(ctx, prefix + String.format(Locale.ROOT, "%04d-step-%06d", epoch + 1, done.steps()),
-                        new TrainingCheckpoint.State(ctx.recipe().sha256(), epoch, false, List.copyOf(history), done),
-                        optimizer, prefix);
-                last[0] = System.nanoTime();
-            }
-        };
     }
 
     private Optional<TrainingCheckpoint.Loaded> latest(StageContext ctx, String prefix) throws LutBoostException {

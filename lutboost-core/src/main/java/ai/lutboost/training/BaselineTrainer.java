@@ -114,6 +114,7 @@ public final class BaselineTrainer {
                 trainer.initialize(inputShape);
                 List<EpochMetrics> history = new ArrayList<>();
                 int start = 0;
+                TrainingLoop.PartialEpoch partial = null;
                 if (resumed.isPresent()) {
                     TrainingCheckpoint.Loaded ckpt = resumed.get();
                     try {
@@ -124,13 +125,21 @@ public final class BaselineTrainer {
                     }
                     history.addAll(ckpt.state().history());
                     start = ckpt.state().epochsDone();
-                    options.log().accept(
-                            "resuming " + recipe.name() + " after epoch " + start + " from " + ckpt.file());
+                    partial = ckpt.state().partial();
+                    options.log().accept("resuming " + recipe.name() + (partial == null ? " after epoch " + start
+                            : " in epoch " + (start + 1) + " after step " + partial.steps()) + " from " + ckpt.file());
                 }
                 for (int epoch = start; epoch < cfg.epochs(); epoch++) {
                     order.setEpoch(epoch);
+                    int epochsDone = epoch;
+                    TrainingLoop.StepListener inside = TrainingLoop.checkpointEvery(options.checkpointEvery(),
+                            stepsPerEpoch, at -> save(checkpoints,
+                                    TrainingCheckpoint.insideEpoch(EPOCH_PREFIX, epochsDone + 1, at.steps()),
+                                    new TrainingCheckpoint.State(recipe.sha256(), epochsDone, false,
+                                            List.copyOf(history), at), block, optimizer));
                     EpochMetrics m = TrainingLoop.runEpoch("baseline", trainer, train, epoch, cfg.epochs(),
-                            stepsPerEpoch, LearningRateSchedule.of(cfg, stepsPerEpoch), null, options);
+                            stepsPerEpoch, LearningRateSchedule.of(cfg, stepsPerEpoch), null, options,
+                            epoch == start ? partial : null, inside);
                     double valAcc = validation == null ? Double.NaN
                             : Evaluation.accuracy(block, validation, trainer.getManager());
                     m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), valAcc,

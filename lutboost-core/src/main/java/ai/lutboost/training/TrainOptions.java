@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * @param device the device, or null for the engine's default
  * @param progress a progress display for long loops, or null
  * @param log receives one line per epoch and other notes
- * @param checkpointEvery how often a conversion stage also checkpoints inside an epoch, or
+ * @param checkpointEvery how often training also checkpoints inside an epoch, or
  *     {@link Duration#ZERO} for epoch ends only
  */
 public record TrainOptions(
@@ -28,7 +28,7 @@ public record TrainOptions(
         Duration checkpointEvery) {
 
     /**
-     * How often a conversion stage checkpoints inside an epoch unless told: a ViT-tiny fine-tuning
+     * How often training checkpoints inside an epoch unless told: a ViT-tiny fine-tuning
      * epoch takes over 20 minutes on 2 cores, and a killed process would lose all of it.
      */
     public static final Duration DEFAULT_CHECKPOINT_EVERY = Duration.ofMinutes(10);
@@ -78,5 +78,15 @@ public record TrainOptions(
      */
     public TrainOptions withResume(boolean value) {
         return new TrainOptions(outputDir, dataDir, value, device, progress, log, checkpointEvery);
+    }
+
+    /**
+     * Returns these options with another interval between checkpoints inside an epoch.
+     *
+     * @param interval the interval, or {@link Duration#ZERO} for epoch ends only
+     * @return new options
+     */
+    public TrainOptions withCheckpointEvery(Duration interval) {
+        return new TrainOptions(outputDir, dataDir, resume, device, progress, log, interval);
     }
 }

@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -171,6 +172,19 @@ public final class TrainingCheckpoint {
     private static void writeBlob(DataOutputStream out, byte[] blob) throws IOException {
         out.writeInt(blob.length);
         out.write(blob);
+    }
+
+    /**
+     * The name of a checkpoint written inside an epoch, which sorts after the previous epoch's
+     * checkpoint ({@code prefix + "0003"}) and before this epoch's.
+     *
+     * @param prefix the name prefix ({@code finetune-epoch-})
+     * @param epoch the epoch in progress, from 1
+     * @param steps its steps done
+     * @return the name, without suffix ({@code finetune-epoch-0004-step-000200})
+     */
+    public static String insideEpoch(String prefix, int epoch, int steps) {
+        return prefix + String.format(Locale.ROOT, "%04d-step-%06d", epoch, steps);
     }
 
     /**

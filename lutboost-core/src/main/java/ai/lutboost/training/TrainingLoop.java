@@ -15,6 +15,7 @@ import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 import ai.lutboost.LutBoostException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,6 +65,30 @@ public final class TrainingLoop {
     }
 
     private TrainingLoop() {}
+
+    /**
+     * A listener that checkpoints the epoch so far once {@code interval} has passed since the
+     * epoch started or since its last such checkpoint, never after the epoch's last step (the
+     * epoch's own checkpoint follows it).
+     *
+     * @param interval the interval, or zero for none
+     * @param stepsPerEpoch optimizer steps per epoch
+     * @param save writes the checkpoint
+     * @return the listener, or null when the interval is zero
+     */
+    public static StepListener checkpointEvery(Duration interval, int stepsPerEpoch, StepListener save) {
+        long every = interval.toNanos();
+        if (every == 0) {
+            return null;
+        }
+        long[] last = {System.nanoTime()};
+        return done -> {
+            if (done.steps() < stepsPerEpoch && System.nanoTime() - last[0] >= every) {
+                save.afterStep(done);
+                last[0] = System.nanoTime();
+            }
+        };
+    }
 
     /**
      * Says which trainable parameters have a gradient holding a NaN or an infinity, or returns

@@ -9,7 +9,10 @@ import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +64,38 @@ class BaselineTrainerTest {
         assertEquals(full.history().get(0).trainLoss(), resumed.history().get(0).trainLoss(), "epoch 1 comes from the checkpoint");
         assertEquals(full.history().get(1).validationAccuracy(), resumed.history().get(1).validationAccuracy());
         assertEquals(full.history().get(2).trainLoss(), resumed.history().get(2).trainLoss());
+        assertEquals(full.testAccuracy(), resumed.testAccuracy());
+    }
+
+    /**
+     * With a checkpoint after every step, a run that died just before the end of its last epoch
+     * resumes from the step checkpoint: it skips the batches done, carries the epoch's sums, and
+     * ends exactly as an uninterrupted run.
+     */
+    @Test
+    void resumeFromInsideAnEpochContinuesExactly() throws Exception {
+        TrainingResult full = BaselineTrainer.train(recipe(), TrainOptions.quiet(dir.resolve("full"), null));
+        Path out = dir.resolve("crashed-inside");
+        BaselineTrainer.train(recipe(), TrainOptions.quiet(out, null).withCheckpointEvery(Duration.ofNanos(1)));
+        Path ckpts = out.resolve("checkpoints");
+        List<String> left;
+        try (Stream<Path> files = Files.list(ckpts)) {
+            left = files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        // trainLimit 3,000 in batches of 64: 47 steps, the last without a step checkpoint; the newest
+        // two of the prefix are kept.
+        assertEquals(List.of("baseline-epoch-0003-step-000046.ckpt", "baseline-epoch-0003.ckpt", "baseline.ckpt"),
+                left);
+        Files.delete(ckpts.resolve("baseline.ckpt"));
+        Files.delete(ckpts.resolve("baseline-epoch-0003.ckpt"));
+
+        List<String> log = new ArrayList<>();
+        TrainingResult resumed = BaselineTrainer.train(recipe(), new TrainOptions(out, null, true, null, null, log::add));
+        assertTrue(log.get(0).startsWith("resuming small in epoch 3 after step 46 from "), log.get(0));
+        for (int e = 0; e < 3; e++) {
+            assertEquals(full.history().get(e).trainLoss(), resumed.history().get(e).trainLoss(), "epoch " + (e + 1));
+            assertEquals(full.history().get(e).trainAccuracy(), resumed.history().get(e).trainAccuracy());
+        }
         assertEquals(full.testAccuracy(), resumed.testAccuracy());
     }
 
