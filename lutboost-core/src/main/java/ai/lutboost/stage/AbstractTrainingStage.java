@@ -129,10 +129,10 @@ abstract class AbstractTrainingStage implements Stage {
             for (int epoch = first; epoch < s.epochs(); epoch++) {
                 order.setEpoch(epoch);
                 int epochsDone = epoch;
-                TrainingLoop.StepListener inside = TrainingLoop.checkpointEvery(ctx.options().checkpointEvery(),
-                        steps, at -> save(ctx, TrainingCheckpoint.insideEpoch(prefix, epochsDone + 1, at.steps()),
-                                new TrainingCheckpoint.State(ctx.recipe().sha256(), epochsDone, false,
-                                        List.copyOf(history), at), optimizer, prefix));
+                TrainingLoop.PartialCheckpoint inside = at -> save(ctx,
+                        TrainingCheckpoint.insideEpoch(prefix, epochsDone + 1, at.steps()),
+                        new TrainingCheckpoint.State(ctx.recipe().sha256(), epochsDone, false, List.copyOf(history),
+                                at), optimizer, prefix);
                 EpochMetrics m = TrainingLoop.runEpoch(name(), trainer, train, epoch, s.epochs(), steps, schedule,
                         loss, ctx.options(), epoch == first ? partial : null, inside);
                 double val = ctx.accuracy(Split.VALIDATION);

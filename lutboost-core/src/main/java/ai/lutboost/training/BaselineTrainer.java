@@ -132,11 +132,10 @@ public final class BaselineTrainer {
                 for (int epoch = start; epoch < cfg.epochs(); epoch++) {
                     order.setEpoch(epoch);
                     int epochsDone = epoch;
-                    TrainingLoop.StepListener inside = TrainingLoop.checkpointEvery(options.checkpointEvery(),
-                            stepsPerEpoch, at -> save(checkpoints,
-                                    TrainingCheckpoint.insideEpoch(EPOCH_PREFIX, epochsDone + 1, at.steps()),
-                                    new TrainingCheckpoint.State(recipe.sha256(), epochsDone, false,
-                                            List.copyOf(history), at), block, optimizer));
+                    TrainingLoop.PartialCheckpoint inside = at -> save(checkpoints,
+                            TrainingCheckpoint.insideEpoch(EPOCH_PREFIX, epochsDone + 1, at.steps()),
+                            new TrainingCheckpoint.State(recipe.sha256(), epochsDone, false, List.copyOf(history), at),
+                            block, optimizer);
                     EpochMetrics m = TrainingLoop.runEpoch("baseline", trainer, train, epoch, cfg.epochs(),
                             stepsPerEpoch, LearningRateSchedule.of(cfg, stepsPerEpoch), null, options,
                             epoch == start ? partial : null, inside);

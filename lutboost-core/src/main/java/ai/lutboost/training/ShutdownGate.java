@@ -101,6 +101,16 @@ public final class ShutdownGate {
             }
         }
 
+        /**
+         * Says whether the JVM has been asked to stop, so that work can be saved before the next
+         * safe point stops the thread; libtorch stays loaded until that safe point is reached.
+         *
+         * @return whether a stop is requested
+         */
+        public boolean stopRequested() {
+            return stopping;
+        }
+
         /** Leaves the region; if the JVM is shutting down, stops here instead. */
         @Override
         public void close() {

@@ -15,7 +15,6 @@ import ai.djl.translate.TranslateException;
 import ai.djl.util.Pair;
 import ai.lutboost.LutBoostException;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,43 +51,19 @@ public final class TrainingLoop {
      */
     public record PartialEpoch(int steps, double lossSum, long correct, long seen, double seconds) {}
 
-    /** Told the epoch so far after each optimizer step, e.g. to checkpoint it. */
+    /** Writes a checkpoint of an epoch in progress. */
     @FunctionalInterface
-    public interface StepListener {
+    public interface PartialCheckpoint {
         /**
-         * Called after a step.
+         * Writes the checkpoint.
          *
          * @param done the epoch so far
-         * @throws LutBoostException if what the listener does fails
+         * @throws LutBoostException if it cannot be written
          */
-        void afterStep(PartialEpoch done) throws LutBoostException;
+        void write(PartialEpoch done) throws LutBoostException;
     }
 
     private TrainingLoop() {}
-
-    /**
-     * A listener that checkpoints the epoch so far once {@code interval} has passed since the
-     * epoch started or since its last such checkpoint, never after the epoch's last step (the
-     * epoch's own checkpoint follows it).
-     *
-     * @param interval the interval, or zero for none
-     * @param stepsPerEpoch optimizer steps per epoch
-     * @param save writes the checkpoint
-     * @return the listener, or null when the interval is zero
-     */
-    public static StepListener checkpointEvery(Duration interval, int stepsPerEpoch, StepListener save) {
-        long every = interval.toNanos();
-        if (every == 0) {
-            return null;
-        }
-        long[] last = {System.nanoTime()};
-        return done -> {
-            if (done.steps() < stepsPerEpoch && System.nanoTime() - last[0] >= every) {
-                save.afterStep(done);
-                last[0] = System.nanoTime();
-            }
-        };
-    }
 
     /**
      * Says which trainable parameters have a gradient holding a NaN or an infinity, or returns
@@ -152,7 +127,9 @@ public final class TrainingLoop {
     }
 
     /**
-     * Runs one epoch, or the rest of one, telling a listener after each step.
+     * Runs one epoch, or the rest of one, checkpointing it every {@link TrainOptions#checkpointEvery}
+     * and when a stop is requested (Ctrl-C, SIGTERM), so that a stopped run loses nothing and a
+     * killed one at most that interval.
      *
      * @param stage the stage's name, for progress and for the divergence message
      * @param trainer the trainer, whose loss is used when {@code loss} is null
@@ -165,7 +142,8 @@ public final class TrainingLoop {
      * @param options progress and log
      * @param from where a checkpoint left this epoch: its first {@code steps} batches are skipped
      *     (the sampling is the same) and its sums carried on; null to start the epoch
-     * @param afterStep told the epoch so far after each step, or null
+     * @param checkpoint writes a checkpoint of the epoch so far, never after its last step (the
+     *     epoch's own checkpoint follows it); null for none
      * @return the epoch's metrics; validation accuracy is NaN
      * @throws LutBoostException if the data cannot be read, or the listener fails
      * @throws TrainingDivergedException if the loss stops being finite
@@ -173,14 +151,16 @@ public final class TrainingLoop {
     public static EpochMetrics runEpoch(
             String stage, Trainer trainer, RandomAccessDataset data, int epoch, int epochs,
             int stepsPerEpoch, Tracker learningRate, BatchLoss loss, TrainOptions options,
-            PartialEpoch from, StepListener afterStep) throws LutBoostException {
+            PartialEpoch from, PartialCheckpoint checkpoint) throws LutBoostException {
         double lossSum = from == null ? 0 : from.lossSum();
         long correct = from == null ? 0 : from.correct();
         long seen = from == null ? 0 : from.seen();
         int step = from == null ? 0 : from.steps();
         double earlierSeconds = from == null ? 0 : from.seconds();
         int skip = step;
+        long every = options.checkpointEvery().toNanos();
         long startNanos = System.nanoTime();
+        long lastCheckpoint = startNanos;
         String label = String.format(Locale.ROOT, "%s %d/%d", stage, epoch + 1, epochs);
         if (options.progress() != null) {
             options.progress().reset(label, stepsPerEpoch);
@@ -226,8 +206,10 @@ public final class TrainingLoop {
                                 "loss %.4f  acc %.3f  %.0f samples/s",
                                 lossSum / seen, (double) correct / seen, seen / secs));
                     }
-                    if (afterStep != null) {
-                        afterStep.afterStep(new PartialEpoch(step, lossSum, correct, seen, secs));
+                    if (checkpoint != null && every > 0 && step < stepsPerEpoch
+                            && (System.nanoTime() - lastCheckpoint >= every || region.stopRequested())) {
+                        checkpoint.write(new PartialEpoch(step, lossSum, correct, seen, secs));
+                        lastCheckpoint = System.nanoTime();
                     }
                 }
                 region.safePoint("step", step, stepsPerEpoch);
