@@ -3,14 +3,15 @@ package ai.lutboost.cli;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Options of the commands that run a bundle on the test split. */
+/** Options of the commands that run a bundle on a split of its dataset. */
 final class BundleOptions {
 
     @Option(names = "--bundle", required = true, paramLabel = "PATH", description = "The bundle (directory or .lutb).")
     Path bundle;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "10000",
-            description = "Test samples (default: ${DEFAULT-VALUE}, the whole Fashion-MNIST test split).")
+            description = "Samples, the first of the split (default: ${DEFAULT-VALUE}, the whole Fashion-MNIST test"
+                    + " split).")
     int samples;
 
     @Option(names = "--threads", paramLabel = "N", description = "Engine threads (default: the processors).")
