@@ -179,7 +179,8 @@ public final class Pipeline {
                 recipe.dataset().name(), List.of(), List.of(), List.of());
         Path checkpoints = options.outputDir().resolve("checkpoints");
         List<Path> later = conversionCheckpoints(checkpoints, Math.max(from, 1));
-        if (!later.isEmpty() && !Files.isRegularFile(reportFile)) {
+        boolean hasReport = Files.isRegularFile(reportFile);
+        if (!later.isEmpty() && !hasReport) {
             // The report says which stages finished; a run writes it before its first checkpoint,
             // so checkpoints without one were put there by hand, and neither --resume nor
             // --from-stage can tell which of them to keep.
@@ -189,7 +190,7 @@ public final class Pipeline {
                     + " (then --resume continues), delete the checkpoints, or choose another --output");
         }
         if (options.resume()) {
-            if (!Files.isRegularFile(reportFile)) {
+            if (!hasReport) {
                 return fresh;
             }
             PipelineReport old = PipelineReport.read(reportFile);
@@ -200,7 +201,7 @@ public final class Pipeline {
             }
             return old;
         }
-        if (fromStage.equals("baseline") || !Files.isRegularFile(reportFile)) {
+        if (fromStage.equals("baseline") || !hasReport) {
             if (!later.isEmpty()) {
                 throw new CheckpointException(options.outputDir() + " already holds checkpoints of a conversion ("
                         + later.get(0).getFileName() + "); pass --resume to continue it, --from-stage to redo"

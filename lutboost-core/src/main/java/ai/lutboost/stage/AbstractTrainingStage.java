@@ -116,8 +116,7 @@ abstract class AbstractTrainingStage implements Stage {
             history.addAll(ckpt.state().history());
             first = ckpt.state().epochsDone();
             partial = ckpt.state().partial();
-            ctx.log("resuming stage " + name() + (partial == null ? " after epoch " + first
-                    : " in epoch " + (first + 1) + " after step " + partial.steps()) + " from " + ckpt.file());
+            ctx.log("resuming stage " + name() + " " + ckpt.state().position() + " from " + ckpt.file());
         }
         Device device = ctx.model().model().getNDManager().getDevice();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())

@@ -126,8 +126,8 @@ public final class BaselineTrainer {
                     history.addAll(ckpt.state().history());
                     start = ckpt.state().epochsDone();
                     partial = ckpt.state().partial();
-                    options.log().accept("resuming " + recipe.name() + (partial == null ? " after epoch " + start
-                            : " in epoch " + (start + 1) + " after step " + partial.steps()) + " from " + ckpt.file());
+                    options.log().accept(
+                            "resuming " + recipe.name() + " " + ckpt.state().position() + " from " + ckpt.file());
                 }
                 for (int epoch = start; epoch < cfg.epochs(); epoch++) {
                     order.setEpoch(epoch);

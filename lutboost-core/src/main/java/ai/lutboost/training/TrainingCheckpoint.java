@@ -71,6 +71,16 @@ public final class TrainingCheckpoint {
         public State(String recipeSha256, int epochsDone, boolean finished, List<EpochMetrics> history) {
             this(recipeSha256, epochsDone, finished, history, null);
         }
+
+        /**
+         * Where training stands, for a resume message.
+         *
+         * @return {@code "after epoch 3"}, or {@code "in epoch 4 after step 200"}
+         */
+        public String position() {
+            return partial == null ? "after epoch " + epochsDone
+                    : "in epoch " + (epochsDone + 1) + " after step " + partial.steps();
+        }
     }
 
     /**
