@@ -21,11 +21,13 @@ final class ConvertCommand extends BaseCommand {
 
     @Mixin RecipeOptions options;
 
+    @Mixin CheckpointOptions checkpoints;
+
     @Mixin StageOptions stages;
 
     @Override
     protected int doCall() throws Exception {
-        RecipeRunner.convert(ShippedRecipes.load(recipe, options.overrides), options, common, out(),
+        RecipeRunner.convert(ShippedRecipes.load(recipe, options.overrides), options, checkpoints, common, out(),
                 stages.from("kmeans"), stages.until(), stages.baseline);
         return ExitCodes.OK;
     }

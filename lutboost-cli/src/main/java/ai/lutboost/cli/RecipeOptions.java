@@ -3,7 +3,6 @@ package ai.lutboost.cli;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -28,17 +27,6 @@ final class RecipeOptions {
                     + " ~/.lutboost/datasets.")
     Path dataDir;
 
-    @Option(names = "--resume", description = "Continue from the newest checkpoint in the output directory.")
-    boolean resume;
-
-    @Option(
-            names = "--checkpoint-every",
-            paramLabel = "SECONDS",
-            defaultValue = "600",
-            description = "Training also checkpoints inside an epoch this often, so that a killed run loses at"
-                    + " most this much of an epoch; 0 checkpoints at epoch ends only (default: ${DEFAULT-VALUE}).")
-    long checkpointEvery;
-
     @Option(
             names = "--set",
             paramLabel = "KEY=VALUE",
@@ -50,18 +38,6 @@ final class RecipeOptions {
             paramLabel = "DEVICE",
             description = "DJL device, e.g. cpu or gpu0 (default: the engine's default).")
     String device;
-
-    /**
-     * The interval between checkpoints inside an epoch.
-     *
-     * @throws IllegalArgumentException if it is negative
-     */
-    Duration checkpointInterval() {
-        if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("--checkpoint-every must be 0 or more seconds, got " + checkpointEvery);
-        }
-        return Duration.ofSeconds(checkpointEvery);
-    }
 
     /**
      * The device asked for, or null for the engine's default.

@@ -16,6 +16,7 @@ import ai.lutboost.training.TrainOptions;
 import ai.lutboost.training.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -24,9 +25,10 @@ final class RecipeRunner {
 
     private RecipeRunner() {}
 
-    static TrainingResult trainBaseline(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out)
-            throws LutBoostException {
-        TrainOptions train = trainOptions(recipe, options, common, out);
+    static TrainingResult trainBaseline(Recipe recipe, RecipeOptions options, CheckpointOptions checkpoints,
+            CommonOptions common, PrintWriter out) throws LutBoostException {
+        TrainOptions train = trainOptions(recipe, options, checkpoints.resume, checkpoints.checkpointInterval(), common,
+                out);
         Path output = train.outputDir();
         if (!common.quiet) {
             out.printf(Locale.ROOT, "training %s (%s on %s, recipe SHA-256 %s) into %s%n",
@@ -39,9 +41,11 @@ final class RecipeRunner {
         return result;
     }
 
-    static PipelineReport convert(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out,
-            String from, String until, Path baseline) throws LutBoostException, BundleFormatException {
-        TrainOptions train = trainOptions(recipe, options, common, out);
+    static PipelineReport convert(Recipe recipe, RecipeOptions options, CheckpointOptions checkpoints,
+            CommonOptions common, PrintWriter out, String from, String until, Path baseline)
+            throws LutBoostException, BundleFormatException {
+        TrainOptions train = trainOptions(recipe, options, checkpoints.resume, checkpoints.checkpointInterval(), common,
+                out);
         Pipeline pipeline = Pipeline.builder()
                 .setRecipe(recipe)
                 .setOptions(train)
@@ -87,20 +91,20 @@ final class RecipeRunner {
     /** Loads the finished freeze stage of a run (every stage skipped, its checkpoint restored) and exports it. */
     static void exportFrozen(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out, Path baseline,
             Path bundle, int calibration, int golden) throws LutBoostException {
-        TrainOptions t = trainOptions(recipe, options, common, out);
-        TrainOptions resumed = new TrainOptions(t.outputDir(), t.dataDir(), true, t.device(), null, line -> { });
-        // From kmeans with --resume: nothing is retrained, the finished freeze stage's checkpoint is restored.
+        ShutdownGate.setAdvice("run the same command to export again");
+        TrainOptions resumed =
+                new TrainOptions(outputDir(recipe, options), options.dataDir, true, options.device(), null, line -> { });
+        // From kmeans, resuming: nothing is retrained, the finished freeze stage's checkpoint is restored.
         Pipeline pipeline = Pipeline.builder().setRecipe(recipe).setOptions(resumed).optFromStage("kmeans")
                 .optBaseline(baseline).build();
         try (PipelineResult result = pipeline.run()) {
-            ShutdownGate.setAdvice("run the same command to export again");
             BundleRunner.export(recipe, result.model(), options.dataDir, bundle, calibration, golden, common.quiet,
                     out);
         }
     }
 
-    private static TrainOptions trainOptions(
-            Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out) {
+    private static TrainOptions trainOptions(Recipe recipe, RecipeOptions options, boolean resume,
+            Duration checkpointEvery, CommonOptions common, PrintWriter out) {
         Path output = outputDir(recipe, options);
         Consumer<String> log = line -> {
             if (!common.quiet) {
@@ -116,11 +120,11 @@ final class RecipeRunner {
         return new TrainOptions(
                 output,
                 options.dataDir,
-                options.resume,
+                resume,
                 options.device(),
                 progress,
                 log,
-                options.checkpointInterval());
+                checkpointEvery);
     }
 
     static void printSummary(TrainingResult r, PrintWriter out) {

@@ -32,6 +32,8 @@ final class RunCommand extends BaseCommand {
 
     @Mixin RecipeOptions options;
 
+    @Mixin CheckpointOptions checkpoints;
+
     @Mixin StageOptions stages;
 
     @Override
@@ -43,9 +45,10 @@ final class RunCommand extends BaseCommand {
         String name = recipe != null ? recipe : recipeOption != null ? recipeOption : ShippedRecipes.DEFAULT;
         Recipe r = ShippedRecipes.load(name, options.overrides);
         if (!r.converts()) {
-            RecipeRunner.trainBaseline(r, options, common, out());
+            RecipeRunner.trainBaseline(r, options, checkpoints, common, out());
         } else {
-            RecipeRunner.convert(r, options, common, out(), stages.from("baseline"), stages.until(), stages.baseline);
+            RecipeRunner.convert(r, options, checkpoints, common, out(), stages.from("baseline"), stages.until(),
+                    stages.baseline);
         }
         return ExitCodes.OK;
     }

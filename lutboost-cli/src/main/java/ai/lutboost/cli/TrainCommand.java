@@ -20,9 +20,11 @@ final class TrainCommand extends BaseCommand {
 
     @Mixin RecipeOptions options;
 
+    @Mixin CheckpointOptions checkpoints;
+
     @Override
     protected int doCall() throws Exception {
-        RecipeRunner.trainBaseline(ShippedRecipes.load(recipe, options.overrides), options, common, out());
+        RecipeRunner.trainBaseline(ShippedRecipes.load(recipe, options.overrides), options, checkpoints, common, out());
         return ExitCodes.OK;
     }
 }

@@ -29,6 +29,23 @@ class LutBoostCommandTest {
         assertTrue(r.out().contains("Usage: lutboost " + command), r.out());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"train", "convert", "run"})
+    void commandsThatTrainOfferResumeAndCheckpointInterval(String command) {
+        CliFixture r = CliFixture.run(command, "--help");
+        assertTrue(r.out().contains("--resume") && r.out().contains("--checkpoint-every=SECONDS"), r.out());
+    }
+
+    /** Export trains nothing, and a sweep always continues from what it finished. */
+    @ParameterizedTest
+    @CsvSource({"export,--resume", "export,--checkpoint-every=60", "dse,--resume", "dse,--checkpoint-every=60"})
+    void commandsThatDoNotTrainRefuseTheCheckpointOptions(String command, String option) {
+        CliFixture r = CliFixture.run(command, "-r", "quickstart", "-o", dir.resolve("run").toString(), option);
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("Unknown option: '" + option + "'"), r.err());
+        assertFalse(CliFixture.run(command, "--help").out().contains("--resume"));
+    }
+
     @Test
     void benchHelpListsThePartsItAccepts() {
         CliFixture r = CliFixture.run("bench", "--help");
