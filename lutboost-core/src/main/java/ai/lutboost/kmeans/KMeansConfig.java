@@ -7,7 +7,7 @@ import ai.lutboost.layer.Metric;
  *
  * @param k centroids per codebook
  * @param metric the distance; the update is the matching centre (mean for L2, per-element median
- *     for L1, mid-range for Chebyshev)
+ *     for L1, for Chebyshev the mean where it lowers the cluster's cost)
  * @param maxIterations Lloyd iterations at most
  * @param tolerance stop when every codebook's inertia improved by less than this fraction
  * @param maxPointsPerCentroid sub-vectors sampled per centroid and codebook (0: all), which keeps

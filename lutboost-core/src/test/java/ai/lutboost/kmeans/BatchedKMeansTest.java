@@ -92,13 +92,11 @@ class BatchedKMeansTest {
     }
 
     @Test
-    void centresAreMeanMedianAndMidRange() {
+    void centresAreMeanAndMedian() {
         float[] values = {0, 0, 1, 5, 6, 100, 101, 102, 150, 151};
-        // The update's centres; L2's mean and L1's median minimize the inertia, so Lloyd ends there.
-        assertEquals(2.4f, BatchedKMeans.centre(Arrays.copyOf(values, 5), 5, Metric.L2), 1e-6f);
-        assertEquals(1f, BatchedKMeans.centre(Arrays.copyOf(values, 5), 5, Metric.L1));
-        assertEquals(0.5f, BatchedKMeans.centre(Arrays.copyOf(values, 4), 4, Metric.L1));
-        assertEquals(3f, BatchedKMeans.centre(Arrays.copyOf(values, 5), 5, Metric.CHEBYSHEV));
+        // L2's mean and L1's median minimize the inertia, so Lloyd ends there.
+        assertEquals(1f, BatchedKMeans.median(Arrays.copyOf(values, 5), 5));
+        assertEquals(0.5f, BatchedKMeans.median(Arrays.copyOf(values, 4), 4));
         float[][] expected = {{2.4f, 120.8f}, {1f, 102f}};
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray x = manager.create(values, new Shape(1, 10, 1));
@@ -128,7 +126,7 @@ class BatchedKMeansTest {
 
     /**
      * ReLU-like data (many exact zeros, a heavy tail): Lloyd must never return codebooks worse
-     * than their k-means++ seeding, though the mid-range update can raise Chebyshev's inertia.
+     * than their k-means++ seeding.
      */
     @ParameterizedTest
     @EnumSource(Metric.class)
@@ -146,6 +144,37 @@ class BatchedKMeansTest {
             assertEquals(BatchedKMeans.inertia(data, fitted.centroids(), metric), total, 1e-3 * total,
                     "the reported inertia is that of the returned centroids");
         }
+    }
+
+    /**
+     * Chebyshev's Lloyd steps must lower the inertia well below the seeding's, on the sample and
+     * in the refinement on all points, as L2's do. With the mid-range as its update the first step
+     * raised the inertia and the loop returned the seeding; with the mean alone, so did the first
+     * step on one skewed element (the second case), where the mean lies far from the cluster's mass.
+     */
+    @Test
+    void chebyshevLloydStepsDescendFromTheSeeding() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray data = reluLike(m, new Shape(4, 8192, 5), 9, 2);
+            double sampleFit = assertDescends(data, new KMeansConfig(32, Metric.CHEBYSHEV, 20, 1e-4, 128, 0, 5));
+            KMeansResult refined = BatchedKMeans.fit(data, new KMeansConfig(32, Metric.CHEBYSHEV, 20, 1e-4, 128, 3, 5));
+            double all = Arrays.stream(refined.inertia()).sum();
+            assertTrue(all < 0.995 * sampleFit, "refined on all points " + all + ", sample's centroids " + sampleFit);
+            assertDescends(reluLike(m, new Shape(1, 2000, 1), 9, 3),
+                    new KMeansConfig(8, Metric.CHEBYSHEV, 20, 1e-4, 0, 0, 5));
+        }
+    }
+
+    /** Asserts a fit ends 5 % below its seeding after more than 5 steps; returns its inertia on all points. */
+    private static double assertDescends(NDArray data, KMeansConfig config) {
+        KMeansConfig seedingOnly = new KMeansConfig(config.k(), config.metric(), 0, config.tolerance(),
+                config.maxPointsPerCentroid(), 0, config.seed());
+        double seeded = BatchedKMeans.inertia(data, BatchedKMeans.fit(data, seedingOnly).centroids(), config.metric());
+        KMeansResult fitted = BatchedKMeans.fit(data, config);
+        double inertia = BatchedKMeans.inertia(data, fitted.centroids(), config.metric());
+        assertTrue(inertia < 0.95 * seeded, data.getShape() + ": Lloyd " + inertia + ", seeding " + seeded);
+        assertTrue(fitted.iterations() > 5, data.getShape() + ": " + fitted.iterations() + " iterations");
+        return inertia;
     }
 
     /**
