@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
         header = "Convert a trained baseline into a LUT model (stages kmeans to freeze).",
         description = "Reads the baseline checkpoint (from 'lutboost train' with the same --output, or "
                 + "--baseline), swaps the recipe's layers for LUT layers, and runs k-means, calibrate, "
-                + "finetune and freeze, checkpointing after every stage and epoch. --resume continues an "
-                + "interrupted conversion; --from-stage and --until-stage select stages.")
+                + "finetune and freeze, checkpointing after every stage and epoch and inside long epochs "
+                + "(--checkpoint-every). --resume continues an interrupted conversion; --from-stage and "
+                + "--until-stage select stages.")
 final class ConvertCommand extends BaseCommand {
 
     @Option(names = {"-r", "--recipe"}, required = true, paramLabel = "RECIPE",

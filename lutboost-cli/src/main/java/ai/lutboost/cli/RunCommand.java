@@ -14,8 +14,9 @@ import picocli.CommandLine.Parameters;
         header = "Run the whole job on a recipe (default: the quickstart recipe).",
         description = "Runs every stage the recipe defines: baseline training, then (for a recipe with a "
                 + "lut section) k-means, calibrate, finetune and freeze, with an atomic checkpoint "
-                + "after every stage and epoch; --resume continues an interrupted run and skips "
-                + "finished stages. Writes report.json and prints accuracy per stage.")
+                + "after every stage and epoch and inside long epochs (--checkpoint-every); --resume "
+                + "continues an interrupted run and skips finished stages. Writes report.json and prints "
+                + "accuracy per stage.")
 final class RunCommand extends BaseCommand {
 
     @Parameters(

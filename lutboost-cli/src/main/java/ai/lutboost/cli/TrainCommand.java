@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         header = "Train a recipe's baseline model.",
-        description = "Trains the recipe's float model with DJL, checkpointing atomically after every epoch, "
-                + "then evaluates it on the test split and writes metrics.json beside the checkpoints. "
+        description = "Trains the recipe's float model with DJL, checkpointing atomically after every epoch "
+                + "and inside long epochs (--checkpoint-every), then evaluates it on the test split and writes "
+                + "metrics.json beside the checkpoints. "
                 + "--recipe takes a file or the name of a shipped recipe (e.g. fashion-lenet5).")
 final class TrainCommand extends BaseCommand {
 
