@@ -43,7 +43,12 @@ final class BundleFiles implements AutoCloseable {
         try {
             return new BundleFiles(null, new ZipFile(path.toFile()), label);
         } catch (IOException | RuntimeException e) {
-            throw new BundleFormatException(label, "not a readable .lutb (zip) file: " + e.getMessage(), e);
+            Path parent = path.toAbsolutePath().getParent();
+            // A path to the manifest or a table is the commonest slip: name the directory meant.
+            String hint = parent != null && Files.isRegularFile(parent.resolve("manifest.json"))
+                    ? "; " + path.getFileName() + " is a file inside the bundle directory " + parent + ", give that"
+                    : "";
+            throw new BundleFormatException(label, "not a readable .lutb (zip) file: " + e.getMessage() + hint, e);
         }
     }
 

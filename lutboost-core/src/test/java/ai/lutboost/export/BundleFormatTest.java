@@ -105,6 +105,19 @@ class BundleFormatTest {
     }
 
     @Test
+    void aFileInsideABundleDirectoryNamesTheDirectory() throws IOException {
+        Path b = TableBundleWriter.write(model, golden, dir.resolve("d"));
+        BundleFormatException e =
+                assertThrows(BundleFormatException.class, () -> LutModel.load(b.resolve("manifest.json")));
+        assertTrue(e.getMessage().endsWith("manifest.json is a file inside the bundle directory "
+                + b.toAbsolutePath() + ", give that"), e.getMessage());
+        Path stray = Files.writeString(dir.resolve("notes.txt"), "not a bundle");
+        e = assertThrows(BundleFormatException.class, () -> LutModel.load(stray));
+        assertTrue(e.getMessage().contains("not a readable .lutb (zip) file") && !e.getMessage().contains("inside"),
+                e.getMessage());
+    }
+
+    @Test
     void missingFileIsNamed() throws IOException {
         Path b = TableBundleWriter.write(model, golden, dir.resolve("m"));
         Files.delete(b.resolve("bias/fc.bin"));
