@@ -16,7 +16,6 @@ import ai.lutboost.training.TrainOptions;
 import ai.lutboost.training.TrainingResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -27,8 +26,7 @@ final class RecipeRunner {
 
     static TrainingResult trainBaseline(Recipe recipe, RecipeOptions options, CheckpointOptions checkpoints,
             CommonOptions common, PrintWriter out) throws LutBoostException {
-        TrainOptions train = trainOptions(recipe, options, checkpoints.resume, checkpoints.checkpointInterval(), common,
-                out);
+        TrainOptions train = trainOptions(recipe, options, checkpoints, common, out);
         Path output = train.outputDir();
         if (!common.quiet) {
             out.printf(Locale.ROOT, "training %s (%s on %s, recipe SHA-256 %s) into %s%n",
@@ -44,8 +42,7 @@ final class RecipeRunner {
     static PipelineReport convert(Recipe recipe, RecipeOptions options, CheckpointOptions checkpoints,
             CommonOptions common, PrintWriter out, String from, String until, Path baseline)
             throws LutBoostException, BundleFormatException {
-        TrainOptions train = trainOptions(recipe, options, checkpoints.resume, checkpoints.checkpointInterval(), common,
-                out);
+        TrainOptions train = trainOptions(recipe, options, checkpoints, common, out);
         Pipeline pipeline = Pipeline.builder()
                 .setRecipe(recipe)
                 .setOptions(train)
@@ -103,8 +100,8 @@ final class RecipeRunner {
         }
     }
 
-    private static TrainOptions trainOptions(Recipe recipe, RecipeOptions options, boolean resume,
-            Duration checkpointEvery, CommonOptions common, PrintWriter out) {
+    private static TrainOptions trainOptions(Recipe recipe, RecipeOptions options, CheckpointOptions checkpoints,
+            CommonOptions common, PrintWriter out) {
         Path output = outputDir(recipe, options);
         Consumer<String> log = line -> {
             if (!common.quiet) {
@@ -120,11 +117,11 @@ final class RecipeRunner {
         return new TrainOptions(
                 output,
                 options.dataDir,
-                resume,
+                checkpoints.resume,
                 options.device(),
                 progress,
                 log,
-                checkpointEvery);
+                checkpoints.checkpointInterval());
     }
 
     static void printSummary(TrainingResult r, PrintWriter out) {

@@ -21,7 +21,8 @@ import java.util.stream.IntStream;
  * then refines on all points for {@code refineIterations} Lloyd steps, which recovers most of
  * what sampling loses at the price of full passes. The centre update is the mean for L2 and the
  * per-element median for L1, the minimizers of those metrics' cost, and for Chebyshev the mean
- * wherever it lowers a cluster's cost (see {@code update}). The sample and each codebook's seeding stream come from one {@link Random} in a fixed
+ * wherever it lowers a cluster's cost (see {@code update}). The sample and each codebook's
+ * seeding stream come from one {@link Random} in a fixed
  * order, so a seed gives the same centroids whatever the number of threads. A cluster left empty
  * is re-seeded with the point farthest from its centre, since ReLU activations hold many
  * identical zero vectors.
