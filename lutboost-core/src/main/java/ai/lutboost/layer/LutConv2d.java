@@ -90,7 +90,8 @@ public class LutConv2d extends AbstractLutBlock {
      *     weight order
      */
     public static NDArray im2col(NDArray x, Shape kernel, Shape stride, Shape padding, Shape dilation) {
-        long cin = x.getShape().get(1);
+        Shape shape = x.getShape();
+        long cin = shape.get(1);
         long kh = kernel.get(0);
         long kw = kernel.get(1);
         long taps = kh * kw;
@@ -99,7 +100,12 @@ public class LutConv2d extends AbstractLutBlock {
         NDArray k = x.getManager().eye((int) taps, (int) taps, 0, x.getDataType())
                 .tile(new long[] {cin, 1})
                 .reshape(cin * taps, 1, kh, kw);
-        return Conv2d.conv2d(x, k, null, stride, padding, dilation, (int) cin).singletonOrThrow();
+        // A channels-last input (a LUT conv's output is a transposed view) sends this grouped
+        // convolution to oneDNN's AVX-512 kernel in PyTorch 2.7.1, which computes channel
+        // multipliers above 1 wrongly there (most outputs off; AVX2 and NCHW inputs are exact).
+        // Flattening copies such an input into NCHW order and leaves a contiguous one a view.
+        NDArray nchw = x.reshape(shape.get(0), -1).reshape(shape);
+        return Conv2d.conv2d(nchw, k, null, stride, padding, dilation, (int) cin).singletonOrThrow();
     }
 
     /**
