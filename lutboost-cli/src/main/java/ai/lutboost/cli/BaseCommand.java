@@ -26,6 +26,16 @@ abstract class BaseCommand implements Callable<Integer> {
      */
     protected abstract int doCall() throws Exception;
 
+    /**
+     * Whether the command computes enough for another process on the same cores to slow it
+     * (and it them): then a LUTBoost process already running is worth a warning.
+     *
+     * @return true but for commands that only read files or list things
+     */
+    boolean computes() {
+        return true;
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }

@@ -30,6 +30,11 @@ final class DatasetsCommand extends BaseCommand {
     Path dataDir;
 
     @Override
+    boolean computes() {
+        return false;
+    }
+
+    @Override
     protected int doCall() {
         DatasetLocator locator = DatasetLocator.system();
         boolean allOk = true;
@@ -70,6 +75,11 @@ final class DatasetsCommand extends BaseCommand {
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
                 description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
+
+        @Override
+        boolean computes() {
+            return false;
+        }
 
         @Override
         protected int doCall() throws Exception {

@@ -22,6 +22,11 @@ final class InspectCommand extends BaseCommand {
     Path bundle;
 
     @Override
+    boolean computes() {
+        return false;
+    }
+
+    @Override
     protected int doCall() throws Exception {
         LutModel m = LutModel.load(bundle);
         PrintWriter out = out();

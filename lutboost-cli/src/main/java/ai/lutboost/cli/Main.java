@@ -1,5 +1,7 @@
 package ai.lutboost.cli;
 
+import picocli.CommandLine;
+
 /** Entry point; the only place that exits the JVM. */
 public final class Main {
 
@@ -19,6 +21,13 @@ public final class Main {
         System.setProperty(
                 "org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
-        System.exit(LutBoostCommand.commandLine().execute(args));
+        CommandLine cmd = LutBoostCommand.commandLine();
+        // Here, not in the commands: tests run them inside a JVM of their own, beside whatever
+        // else the machine runs, and their output must not depend on it.
+        cmd.setExecutionStrategy(parsed -> {
+            CoreSharing.warnBefore(parsed, System.err, CoreSharing::warning);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        System.exit(cmd.execute(args));
     }
 }
