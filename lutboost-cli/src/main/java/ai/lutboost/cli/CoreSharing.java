@@ -68,8 +68,9 @@ final class CoreSharing {
     static String warning(long self, Map<Long, String> commandLines, int cores) {
         Map<Long, String> others = new TreeMap<>();
         commandLines.forEach((pid, line) -> {
-            if (pid != self && isLutBoost(line)) {
-                others.put(pid, subcommand(line));
+            int start = pid == self ? -1 : argumentsStart(line);
+            if (start >= 0) {
+                others.put(pid, line.substring(start).trim());
             }
         });
         if (others.isEmpty()) {
@@ -84,29 +85,23 @@ final class CoreSharing {
                 which, cores);
     }
 
-    /** A JVM, not a wrapper such as {@code time} or {@code timeout} that names it in its arguments. */
-    private static boolean isLutBoost(String commandLine) {
+    /**
+     * Where a LUTBoost JVM's own arguments start, or -1 for any other process: its program must be
+     * {@code java} itself, not a wrapper such as {@code time} or {@code timeout} that names it in
+     * its arguments.
+     */
+    private static int argumentsStart(String commandLine) {
         String program = commandLine.strip().split("\\s+", 2)[0];
         if (!program.equals("java") && !program.endsWith("/java")) {
-            return false;
+            return -1;
         }
-        for (String mark : MARKS) {
-            if (commandLine.contains(mark)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** What follows the jar or main class: the subcommand and its arguments, as a user typed them. */
-    private static String subcommand(String commandLine) {
         for (String mark : MARKS) {
             int at = commandLine.indexOf(mark);
             if (at >= 0) {
                 int end = commandLine.indexOf(' ', at);
-                return end < 0 ? "" : commandLine.substring(end + 1).trim();
+                return end < 0 ? commandLine.length() : end + 1;
             }
         }
-        return "";
+        return -1;
     }
 }
