@@ -19,8 +19,10 @@ import ai.lutboost.engine.LutModel;
 import ai.lutboost.export.BundleExporter;
 import ai.lutboost.bench.StepTiming;
 import ai.lutboost.bench.TrainStepBenchmark;
+import ai.lutboost.bench.TrainStepBenchmark.Candidate;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.ImageClassificationDataset;
+import ai.lutboost.layer.Estimator;
 import ai.lutboost.layer.LayerSpec;
 import ai.lutboost.layer.LutConv2d;
 import ai.lutboost.layer.LutLinear;
@@ -46,15 +48,17 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         header = "Measure LUT layers against DJL's dense layers, and k-means against commons-math3.",
         description = "Training steps (forward, backward, SGD update) of LutLinear vs Linear at D=N=512, "
-                + "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), unfrozen and "
-                + "frozen to its table, interleaved in one process; resident memory over many LutLinear steps; "
+                + "batch 128, and of LutConv2d vs Conv2d on LeNet-5's second conv (batch 128), with the soft and the "
+                + "hard estimator, frozen to its table, the hard step under each metric, and one ViT-tiny LUT layer "
+                + "with both estimators and their peak memory, interleaved in one process; resident memory over many "
+                + "LutLinear steps; "
                 + "batched k-means vs commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained "
                 + "quickstart baseline: run './lutboost run' first, or pass --baseline).")
 final class BenchCommand extends BaseCommand {
 
     /** What {@code --skip} can name, in the order the parts run. */
     private static final List<String> PARTS =
-            List.of("linear", "conv", "frozen", "memory", "kmeans", "engine-layer", "engine-model");
+            List.of("linear", "conv", "frozen", "metrics", "vit", "memory", "kmeans", "engine-layer", "engine-model");
 
     /** The input of LeNet-5's second convolution at batch 128. */
     private static final Shape CONV2_INPUT = new Shape(128, 6, 14, 14);
@@ -126,28 +130,46 @@ final class BenchCommand extends BaseCommand {
         int threads = BundleOptions.threads("--engine-threads", engineThreads);
         String name = distance.name().toLowerCase(Locale.ROOT);
         if (!skip.contains("linear")) {
-            LutLinear lut = LutLinear.builder().setName("bench").setUnits(512)
-                    .setSpec(new LayerSpec(linearV, linearK, distance, 8, false)).build();
-            StepTiming[] t = TrainStepBenchmark.compare("Linear", Linear.builder().setUnits(512).build(),
-                    "LutLinear", lut, new Shape(128, 512), warmup, steps, null);
-            report(t, "D=N=512, batch 128, v=" + linearV + ", K=" + linearK + ", " + name);
-            reportSoftAssignment(t[0], lut.getCodebooks(), 128, linearK, linearV, 2);
+            StepTiming[] t = TrainStepBenchmark.compare(List.of(
+                    Candidate.of("Linear", Linear.builder().setUnits(512).build()),
+                    Candidate.of("soft", lutLinear(distance, Estimator.SOFT)),
+                    Candidate.of("hard", lutLinear(distance, Estimator.HARD))), new Shape(128, 512), warmup, steps, null);
+            report(t, "LutLinear, D=N=512, batch 128, v=" + linearV + ", K=" + linearK + ", " + name);
+            reportSoftAssignment(t[0], 512 / linearV, 128, linearK, linearV);
         }
         if (!skip.contains("conv")) {
-            LutConv2d lut = lutConv2(distance);
-            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", denseConv2(), "LutConv2d", lut, CONV2_INPUT,
-                    warmup, steps, null);
-            report(t, "LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK + ", " + name);
-            reportSoftAssignment(t[0], lut.getCodebooks(), 128 * 10 * 10, convK, convV, 3);
+            StepTiming[] t = TrainStepBenchmark.compare(List.of(
+                    Candidate.of("Conv2d", denseConv2()),
+                    Candidate.of("soft", lutConv2(distance, Estimator.SOFT)),
+                    Candidate.of("hard", lutConv2(distance, Estimator.HARD))), CONV2_INPUT, warmup, steps, null);
+            report(t, "LutConv2d, LeNet-5 conv2: 6x14x14 -> 16x10x10, 5x5, batch 128, v=" + convV + ", K=" + convK
+                    + ", " + name);
+            reportSoftAssignment(t[0], 150 / convV, 128 * 10 * 10, convK, convV);
         }
         if (!skip.contains("frozen")) {
             // Stage 4 trains around frozen tables: the lookup replaces the dense product, while
-            // the assignment and its straight-through gradient to the centroids stay.
-            LutConv2d lut = lutConv2(distance);
-            StepTiming[] t = TrainStepBenchmark.compare("Conv2d", denseConv2(), "frozen", lut,
-                    () -> lut.freezeTable(lut.computeTable()), CONV2_INPUT, warmup, steps, null);
+            // the assignment and its soft straight-through gradient to the centroids stay.
+            LutConv2d lut = lutConv2(distance, Estimator.SOFT);
+            StepTiming[] t = TrainStepBenchmark.compare(List.of(Candidate.of("Conv2d", denseConv2()),
+                    new Candidate("frozen", lut, () -> lut.freezeTable(lut.computeTable()))),
+                    CONV2_INPUT, warmup, steps, null);
             report(t, "LeNet-5 conv2 frozen to its table, straight-through, batch 128, v=" + convV + ", K=" + convK
                     + ", " + name);
+        }
+        if (!skip.contains("metrics")) {
+            List<Candidate> linear = new ArrayList<>(List.of(Candidate.of("Linear", Linear.builder().setUnits(512).build())));
+            List<Candidate> conv = new ArrayList<>(List.of(Candidate.of("Conv2d", denseConv2())));
+            for (Metric m : Metric.values()) {
+                linear.add(Candidate.of("hard " + m.name().toLowerCase(Locale.ROOT), lutLinear(m, Estimator.HARD)));
+                conv.add(Candidate.of("hard " + m.name().toLowerCase(Locale.ROOT), lutConv2(m, Estimator.HARD)));
+            }
+            reportMetrics(TrainStepBenchmark.compare(linear, new Shape(128, 512), warmup, steps, null),
+                    "LutLinear, D=N=512, batch 128, v=" + linearV + ", K=" + linearK);
+            reportMetrics(TrainStepBenchmark.compare(conv, CONV2_INPUT, warmup, steps, null),
+                    "LutConv2d, LeNet-5 conv2, batch 128, v=" + convV + ", K=" + convK);
+        }
+        if (!skip.contains("vit")) {
+            vitLayer(distance);
         }
         if (!skip.contains("memory")) {
             long[] rss = TrainStepBenchmark.residentMemory(
@@ -214,9 +236,46 @@ final class BenchCommand extends BaseCommand {
     }
 
     /** LeNet-5's second convolution as a LUT layer with the bench's conv spec. */
-    private LutConv2d lutConv2(Metric distance) {
+    private LutConv2d lutConv2(Metric distance, Estimator estimator) {
         return LutConv2d.builder().setName("conv2").setFilters(16).setKernelShape(new Shape(5, 5))
-                .setSpec(new LayerSpec(convV, convK, distance, 8, false)).build();
+                .setSpec(new LayerSpec(convV, convK, distance, 8, false, estimator)).build();
+    }
+
+    /** The bench's D=N=512 LUT linear layer. */
+    private LutLinear lutLinear(Metric distance, Estimator estimator) {
+        return LutLinear.builder().setName("bench").setUnits(512)
+                .setSpec(new LayerSpec(linearV, linearK, distance, 8, false, estimator)).build();
+    }
+
+    /**
+     * One ViT-tiny LUT layer (the MLP's first linear, 64 -> 128, on 50 tokens of 128 images, v=8,
+     * K=256): the peak resident memory of each estimator over the measured number of steps, the
+     * hard one first, then step times of both against the dense layer.
+     */
+    private void vitLayer(Metric distance) {
+        Shape tokens = new Shape(128, 50, 64);
+        // Before any other step of this part: the allocator keeps freed memory, so a peak
+        // measured after the soft steps would include what they left.
+        long hard = TrainStepBenchmark.peakMemory(vitLutLayer(distance, Estimator.HARD), tokens, steps);
+        long soft = TrainStepBenchmark.peakMemory(vitLutLayer(distance, Estimator.SOFT), tokens, steps);
+        StepTiming[] t = TrainStepBenchmark.compare(List.of(
+                Candidate.of("Linear", Linear.builder().setUnits(128).build()),
+                Candidate.of("soft", vitLutLayer(distance, Estimator.SOFT)),
+                Candidate.of("hard", vitLutLayer(distance, Estimator.HARD))), tokens, warmup, steps, null);
+        report(t, "ViT-tiny MLP layer 64 -> 128, 128 images x 50 tokens, v=8, K=256, " + distance.name()
+                .toLowerCase(Locale.ROOT));
+        if (hard < 0 || soft < 0) {
+            out().println("  peak memory: not measured (this kernel cannot reset a process's peak resident memory)");
+        } else {
+            out().printf(Locale.ROOT, "  peak resident memory over %d steps: hard %.1f MB, soft %.1f MB (%.2fx)%n",
+                    steps, hard / 1024.0, soft / 1024.0, hard / (double) soft);
+        }
+        out().flush();
+    }
+
+    private static LutLinear vitLutLayer(Metric distance, Estimator estimator) {
+        return LutLinear.builder().setName("vit").setUnits(128)
+                .setSpec(new LayerSpec(8, 256, distance, 8, false, estimator)).build();
     }
 
     private void report(StepTiming[] t, String what) {
@@ -224,21 +283,32 @@ final class BenchCommand extends BaseCommand {
             out().printf(Locale.ROOT, "%-10s %8.3f ms/step (median of %d; mean %.3f)%n",
                     timing.name(), timing.medianMillis(), timing.steps(), timing.meanMillis());
         }
-        out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n",
-                t[1].name(), t[0].name(), t[1].medianMillis() / t[0].medianMillis(), what);
+        for (int i = 1; i < t.length; i++) {
+            out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n",
+                    t[i].name(), t[0].name(), t[i].medianMillis() / t[0].medianMillis(), what);
+        }
+        out().flush();
+    }
+
+    /** Prints hard steps of the three metrics against the dense step and against L2's. */
+    private void reportMetrics(StepTiming[] t, String what) {
+        report(t, what);
+        for (int i = 2; i < t.length; i++) {
+            out().printf(Locale.ROOT, "  ratio %s/%s = %.2fx  [%s]%n",
+                    t[i].name(), t[1].name(), t[i].medianMillis() / t[1].medianMillis(), what);
+        }
         out().flush();
     }
 
     /**
-     * Prints the soft-assignment floor of a LUT step against the dense step: where it alone
-     * exceeds the target ratio, no straight-through formulation on these kernels can meet it.
+     * Prints the soft-assignment floor of a soft LUT step against the dense step: no soft
+     * straight-through formulation on these kernels can be faster.
      */
-    private void reportSoftAssignment(StepTiming dense, long codebooks, long rows, long k, long v, int target) {
+    private void reportSoftAssignment(StepTiming dense, long codebooks, long rows, long k, long v) {
         StepTiming soft = TrainStepBenchmark.softAssignment(codebooks, rows, k, v, warmup, steps);
         out().printf(Locale.ROOT, "  soft assignment alone %8.3f ms (softmax over [%d, %d, %d] scores and the"
-                + " centroid mix, forward and backward) = %.2fx the %s step; target for the whole LUT step %dx%n",
-                soft.medianMillis(), codebooks, rows, k, soft.medianMillis() / dense.medianMillis(), dense.name(),
-                target);
+                + " centroid mix, forward and backward) = %.2fx the %s step%n",
+                soft.medianMillis(), codebooks, rows, k, soft.medianMillis() / dense.medianMillis(), dense.name());
         out().flush();
     }
 

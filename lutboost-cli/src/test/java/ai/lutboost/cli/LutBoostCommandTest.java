@@ -50,7 +50,8 @@ class LutBoostCommandTest {
     void benchHelpListsThePartsItAccepts() {
         CliFixture r = CliFixture.run("bench", "--help");
         assertTrue(r.out().replaceAll("\\s+", " ").contains(
-                "Parts to skip: linear, conv, frozen, memory, kmeans, engine-layer, engine-model (comma-separated)."),
+                "Parts to skip: linear, conv, frozen, metrics, vit, memory, kmeans, engine-layer, engine-model"
+                + " (comma-separated)."),
                 r.out());
     }
 
@@ -64,9 +65,11 @@ class LutBoostCommandTest {
     @Test
     void benchTimesTheLayersWithTheMetricAsked() {
         CliFixture r = CliFixture.run("bench", "-q", "--metric", "chebyshev", "--steps", "2", "--warmup", "1",
-                "--skip", "conv,memory,kmeans,engine-layer,engine-model");
+                "--skip", "conv,metrics,vit,memory,kmeans,engine-layer,engine-model");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains("[D=N=512, batch 128, v=4, K=16, chebyshev]"), r.out());
+        assertTrue(r.out().contains("ratio soft/Linear = "), r.out());
+        assertTrue(r.out().contains("ratio hard/Linear = "), r.out());
+        assertTrue(r.out().contains("[LutLinear, D=N=512, batch 128, v=4, K=16, chebyshev]"), r.out());
         // 512 inputs in 128 codebooks of v=4, one row each per sample of the batch of 128.
         assertTrue(r.out().contains("softmax over [128, 128, 16] scores"), r.out());
         assertTrue(r.out().contains("ratio frozen/Conv2d = "), r.out());
@@ -117,7 +120,7 @@ class LutBoostCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--skip|linear,conv,frozn|--skip: unknown part 'frozn', expected some of linear, conv, frozen, memory,",
-        "--skip|linear,conv,frozen,memory,kmeans,engine-layer,engine-model|--skip names every part",
+        "--skip|linear,conv,frozen,metrics,vit,memory,kmeans,engine-layer,engine-model|--skip names every part",
         "--steps|0|--steps must be at least 1",
         "--memory-steps|9|--memory-steps must be at least 10, got 9",
         "--engine-threads|0|--engine-threads must be at least 1, got 0"})
@@ -144,6 +147,23 @@ class LutBoostCommandTest {
                 + " stepEpochs, stepFactor, warmupEpochs, weightDecay], found an unknown key 'learning_rate'\n",
                 res.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void unknownEstimatorOrNegativeBetaExitsTwoNamingFileAndLine() throws Exception {
+        String lut = String.join("\n", "name: r", "model:", "  arch: lenet5", "lut:",
+                "  defaults: {v: 4, k: 16, estimator: hard}", "  hardEstimator: {beta: 0.25}", "");
+        Path bad = Files.writeString(dir.resolve("e.yaml"), lut.replace("estimator: hard", "estimator: fast"));
+        CliFixture res = CliFixture.run("convert", "-r", bad.toString(), "-o", dir.resolve("e").toString());
+        assertEquals(2, res.exitCode(), res.err());
+        assertEquals("error: " + bad + ":5: key 'lut.defaults.estimator': expected one of soft, hard, found 'fast'\n",
+                res.err());
+        Path beta = Files.writeString(dir.resolve("b.yaml"), lut.replace("beta: 0.25", "beta: -1"));
+        res = CliFixture.run("convert", "-r", beta.toString(), "-o", dir.resolve("b").toString());
+        assertEquals(2, res.exitCode(), res.err());
+        assertTrue(res.err().startsWith("error: " + beta + ":6: key 'lut.hardEstimator.beta': expected a number >= 0.0"),
+                res.err());
+        assertFalse(Files.exists(dir.resolve("e")) || Files.exists(dir.resolve("b")), "nothing written");
     }
 
     @Test

@@ -15,9 +15,36 @@ public final class ResidentMemory {
      * @return resident memory in kB, or -1 where {@code /proc} is not available
      */
     public static long kilobytes() {
+        return status("VmRSS:");
+    }
+
+    /**
+     * Reads {@code VmHWM}, the peak resident memory, from {@code /proc/self/status}.
+     *
+     * @return the peak in kB since the process started or {@link #resetPeak}, or -1
+     */
+    public static long peakKilobytes() {
+        return status("VmHWM:");
+    }
+
+    /**
+     * Resets the peak resident memory to the current one (Linux 4.0 and later).
+     *
+     * @return whether the kernel took the reset
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }

@@ -13,12 +13,15 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.lutboost.layer.AbstractLutBlock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Times training steps of two blocks in one process, interleaved in rounds so that whatever else
- * the machine does slows both alike.
+ * Times training steps of blocks in one process, interleaved in rounds so that whatever else the
+ * machine does slows all alike. A LUT layer's hard-estimator terms are part of its step's loss.
  */
 public final class TrainStepBenchmark {
 
@@ -34,6 +37,8 @@ public final class TrainStepBenchmark {
         final long[] nanos;
         int measured;
 
+        final List<NDArray> estimatorLosses = new ArrayList<>();
+
         Subject(String name, Block block, Shape inputShape, int steps, Runnable setup) {
             this.name = name;
             model = Model.newInstance(name);
@@ -43,6 +48,9 @@ public final class TrainStepBenchmark {
             trainer.initialize(inputShape);
             if (setup != null) {
                 setup.run();
+            }
+            if (block instanceof AbstractLutBlock lut) {
+                lut.setEstimatorLosses(estimatorLosses);
             }
             NDManager m = trainer.getManager();
             input = m.randomNormal(inputShape);
@@ -62,6 +70,10 @@ public final class TrainStepBenchmark {
                 // Not DJL's L2Loss: its mul(0.5) leaves backward reading a freed scalar (see
                 // Scalars), and garbage in the weights would time other arithmetic.
                 NDArray loss = pred.singletonOrThrow().sub(target).square().mean();
+                for (NDArray term : estimatorLosses) {
+                    loss = loss.add(term);
+                }
+                estimatorLosses.clear();
                 gc.backward(loss);
                 // Reading the loss waits for the step, so the timing covers all of it.
                 loss.getFloat();
@@ -84,62 +96,62 @@ public final class TrainStepBenchmark {
     }
 
     /**
-     * Times two blocks' training steps.
+     * A block to time.
      *
-     * @param baselineName the reference block's name
-     * @param baseline the reference block (a DJL dense layer)
-     * @param candidateName the block under test's name
-     * @param candidate the block under test
-     * @param inputShape the input shape, batch first
-     * @param warmup unrecorded steps of each before measuring
-     * @param steps recorded steps of each
-     * @param progress called with the steps done so far, or null
-     * @return the reference timing, then the candidate's
+     * @param name its name in the report
+     * @param block the block
+     * @param setup run once the block is initialized (a LUT layer frozen to its table, say, which
+     *     needs initialized centroids and weights), or null
      */
-    public static StepTiming[] compare(
-            String baselineName, Block baseline, String candidateName, Block candidate,
-            Shape inputShape, int warmup, int steps, LongConsumer progress) {
-        return compare(baselineName, baseline, candidateName, candidate, null, inputShape, warmup, steps, progress);
+    public record Candidate(String name, Block block, Runnable setup) {
+
+        /**
+         * A block that needs no setup.
+         *
+         * @param name its name in the report
+         * @param block the block
+         * @return the candidate
+         */
+        public static Candidate of(String name, Block block) {
+            return new Candidate(name, block, null);
+        }
     }
 
     /**
-     * Times two blocks' training steps, the candidate set up once its parameters exist: a LUT
-     * layer frozen to its table, say, which needs initialized centroids and weights.
+     * Times blocks' training steps, interleaved in rounds of ten steps each.
      *
-     * @param baselineName the reference block's name
-     * @param baseline the reference block (a DJL dense layer)
-     * @param candidateName the block under test's name
-     * @param candidate the block under test
-     * @param candidateSetup run once the candidate is initialized, or null
+     * @param candidates the blocks; the first is the reference (a DJL dense layer)
      * @param inputShape the input shape, batch first
      * @param warmup unrecorded steps of each before measuring
      * @param steps recorded steps of each
      * @param progress called with the steps done so far, or null
-     * @return the reference timing, then the candidate's
+     * @return the timings, in the candidates' order
      */
     public static StepTiming[] compare(
-            String baselineName, Block baseline, String candidateName, Block candidate,
-            Runnable candidateSetup, Shape inputShape, int warmup, int steps, LongConsumer progress) {
-        try (Subject a = new Subject(baselineName, baseline, inputShape, steps, null);
-                Subject b = new Subject(candidateName, candidate, inputShape, steps, candidateSetup)) {
+            List<Candidate> candidates, Shape inputShape, int warmup, int steps, LongConsumer progress) {
+        List<Subject> subjects = new ArrayList<>();
+        try {
+            for (Candidate c : candidates) {
+                subjects.add(new Subject(c.name(), c.block(), inputShape, steps, c.setup()));
+            }
             for (int i = 0; i < warmup; i++) {
-                a.step(false);
-                b.step(false);
+                subjects.forEach(s -> s.step(false));
             }
             int round = 10;
             for (int done = 0; done < steps; done += round) {
                 int n = Math.min(round, steps - done);
-                for (int i = 0; i < n; i++) {
-                    a.step(true);
-                }
-                for (int i = 0; i < n; i++) {
-                    b.step(true);
+                for (Subject s : subjects) {
+                    for (int i = 0; i < n; i++) {
+                        s.step(true);
+                    }
                 }
                 if (progress != null) {
                     progress.accept(done + n);
                 }
             }
-            return new StepTiming[] {a.timing(), b.timing()};
+            return subjects.stream().map(Subject::timing).toArray(StepTiming[]::new);
+        } finally {
+            subjects.forEach(Subject::close);
         }
     }
 
@@ -180,6 +192,27 @@ public final class TrainStepBenchmark {
             }
         }
         return StepTiming.of("soft assignment", nanos);
+    }
+
+    /**
+     * Runs training steps of one block and reads the process's peak resident memory over them.
+     *
+     * @param block the block
+     * @param inputShape the input shape
+     * @param steps how many steps
+     * @return the peak resident set size in kB since the steps began, or -1 where the kernel
+     *     cannot reset the peak
+     */
+    public static long peakMemory(Block block, Shape inputShape, int steps) {
+        try (Subject s = new Subject("memory", block, inputShape, 0, null)) {
+            if (!ResidentMemory.resetPeak()) {
+                return -1;
+            }
+            for (int i = 0; i < steps; i++) {
+                s.step(false);
+            }
+            return ResidentMemory.peakKilobytes();
+        }
     }
 
     /**

@@ -164,11 +164,11 @@ public final class MixedSearch {
         for (int i = 0; i < layers.size(); i++) {
             SweepPoint c = configs.get(bestPick[i]);
             assignment.put(layers.get(i), c);
-            byName.put(layers.get(i), new LayerOverride(c.v(), c.k(), c.metric(), c.tableBits(), true, false,
-                    "mixed search"));
+            byName.put(layers.get(i), new LayerOverride(c.v(), c.k(), c.metric(), c.tableBits(), true, null,
+                    false, "mixed search"));
         }
         LutSection lut = new LutSection(base.lut().defaults(), Map.of(), byName, base.lut().dense(),
-                base.lut().denseEnds());
+                base.lut().denseEnds(), base.lut().hardEstimator());
         Recipe mixed = Recipe.of(base.name() + "-mixed", base.seed(), base.dataset(), base.model(), base.train(), lut,
                 base.stages());
         Path recipeFile = options.outputDir().resolve("mixed.yaml");
@@ -213,8 +213,9 @@ public final class MixedSearch {
     private static Recipe single(Recipe base, List<String> layers, String layer, SweepPoint c) {
         List<String> dense = new ArrayList<>(base.lut().dense());
         layers.stream().filter(l -> !l.equals(layer)).forEach(dense::add);
-        LutSection lut = new LutSection(new LayerSpec(c.v(), c.k(), c.metric(), c.tableBits(), true), Map.of(),
-                Map.of(), dense, base.lut().denseEnds());
+        LutSection lut = new LutSection(
+                new LayerSpec(c.v(), c.k(), c.metric(), c.tableBits(), true, base.lut().defaults().estimator()),
+                Map.of(), Map.of(), dense, base.lut().denseEnds(), base.lut().hardEstimator());
         return Recipe.of(base.name() + "-" + layer + "-" + c.id(), base.seed(), base.dataset(), base.model(),
                 base.train(), lut, base.stages());
     }

@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  */
 public abstract class AbstractLutBlock extends AbstractBlock {
 
-    private static final byte VERSION = 3;
-    /** Version 2 had no input quantization; its checkpoints still load. */
+    private static final byte VERSION = 4;
+    /** Version 3 had no hard-estimator counters, version 2 no input quantization; both still load. */
+    private static final byte VERSION_WITHOUT_COUNTERS = 3;
     private static final byte VERSION_WITHOUT_QUANTIZATION = 2;
 
     protected final String name;
@@ -43,6 +44,8 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     private InputQuantization inputQuantization;
     private Consumer<NDArray> inputListener;
     private List<NDArray> reconstructionErrors;
+    private List<NDArray> estimatorLosses;
+    private final HardStraightThrough hard;
 
     protected final Parameter weight;
     protected final Parameter bias;
@@ -59,6 +62,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
         this.name = builder.name;
         this.spec = builder.spec;
         this.mode = builder.mode;
+        this.hard = new HardStraightThrough(builder.name);
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
         centroids = addParameter(
@@ -110,13 +114,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      * @return {@code [C, R, v]}
      */
     public NDArray subVectors(NDArray rows) {
-        long r = rows.getShape().get(0);
-        long padded = (long) codebooks * spec.v();
-        NDArray x = rows;
-        if (padded != inputLength) {
-            x = rows.concat(rows.getManager().zeros(new Shape(r, padded - inputLength), rows.getDataType()), 1);
-        }
-        return x.reshape(r, codebooks, spec.v()).transpose(1, 0, 2);
+        return LutLinear.subVectors(rows, codebooks, spec.v());
     }
 
     /**
@@ -129,11 +127,37 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      * @param temperature the inverse temperature (already exponentiated), shape {@code [1]}
      * @param table the frozen table {@code [C, K, N]}, or null
      * @param mode hard, soft or straight-through
+     * @param training whether this is a training step
      * @return the output
      */
     protected abstract NDArray lut(
             NDArray input, NDArray weight, NDArray bias, NDArray centroids, NDArray temperature, NDArray table,
-            LutMode mode);
+            LutMode mode, boolean training);
+
+    /**
+     * The LUT map on rows, which both layers compute after their own reshaping: straight-through
+     * with the spec's estimator. A frozen table has no dense weights for the hard estimator's
+     * straight-through product, so training around it keeps the soft estimator.
+     *
+     * @param rows {@code [R, D]}
+     * @param w the weight as {@code [N, D]}
+     * @param b the bias
+     * @param p the centroids' values
+     * @param t the inverse temperature
+     * @param table the frozen table, or null
+     * @param mode the mode
+     * @param training whether this is a training step
+     * @return {@code [R, N]}
+     */
+    protected NDArray lutRows(
+            NDArray rows, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode, boolean training) {
+        if (mode == LutMode.STRAIGHT_THROUGH && table == null && spec.estimator() == Estimator.HARD) {
+            return LutLinear.lutLinear(rows, w, b, codebooks, spec.v(),
+                    sub -> hard.quantize(sub, p, centroids, spec.metric(), training,
+                            training && estimatorLosses != null));
+        }
+        return LutLinear.lutLinear(rows, p, w, b, t, spec.metric(), mode, table);
+    }
 
     /** {@inheritDoc} */
     @Override
@@ -178,7 +202,12 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             NDArray out = how == LutMode.DENSE
                     ? dense(input, w, b)
                     : lut(onGrid(input, training), w, onBiasGrid(b, training), onGrid(p, training), t.exp(), frozenTable,
-                            how);
+                            how, training);
+            NDArray term = hard.takeLoss();
+            if (term != null) {
+                term.attach(outer);
+                estimatorLosses.add(term);
+            }
             if (training && reconstructionErrors != null && how != LutMode.DENSE) {
                 NDArray target = dense(input, w, b).stopGradient();
                 NDArray error = out.sub(target).square().sum().div(target.square().sum().add(1e-12f));
@@ -310,6 +339,44 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      */
     public void setReconstructionErrors(List<NDArray> errors) {
         this.reconstructionErrors = errors;
+    }
+
+    /**
+     * Sets the weights of the hard estimator's codebook and commitment terms and its re-seeding
+     * interval.
+     *
+     * @param settings the settings
+     */
+    public void setHardEstimatorSettings(HardEstimatorSettings settings) {
+        hard.setSettings(settings);
+    }
+
+    /**
+     * Returns the hard estimator's settings.
+     *
+     * @return the settings
+     */
+    public HardEstimatorSettings getHardEstimatorSettings() {
+        return hard.getSettings();
+    }
+
+    /**
+     * Makes every training forward pass with the {@link Estimator#HARD} estimator add its
+     * codebook and commitment terms to a list, which the training loss adds, until set to null.
+     *
+     * @param losses where the terms go, or null to stop
+     */
+    public void setEstimatorLosses(List<NDArray> losses) {
+        this.estimatorLosses = losses;
+    }
+
+    /**
+     * Returns how many centroids the hard estimator re-seeded since the last call.
+     *
+     * @return the count
+     */
+    public int takeReseeded() {
+        return hard.takeReseeded();
     }
 
     /**
@@ -452,13 +519,15 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             os.writeInt(inputQuantization.bits());
             os.writeInt(inputQuantization.fractionBits());
         }
+        hard.save(os);
     }
 
     /** {@inheritDoc} */
     @Override
     public void loadMetadata(byte loadVersion, DataInputStream is)
             throws IOException, MalformedModelException {
-        if (loadVersion != VERSION && loadVersion != VERSION_WITHOUT_QUANTIZATION) {
+        if (loadVersion != VERSION && loadVersion != VERSION_WITHOUT_COUNTERS
+                && loadVersion != VERSION_WITHOUT_QUANTIZATION) {
             throw new MalformedModelException(
                     "layer " + name + ": unsupported " + getClass().getSimpleName() + " version "
                             + loadVersion + ", expected " + VERSION);
@@ -477,8 +546,11 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             weight.freeze(true);
         }
         inputQuantization = null;
-        if (loadVersion >= VERSION && is.readBoolean()) {
+        if (loadVersion >= VERSION_WITHOUT_COUNTERS && is.readBoolean()) {
             inputQuantization = new InputQuantization(is.readInt(), is.readInt());
+        }
+        if (loadVersion >= VERSION) {
+            hard.load(is);
         }
     }
 

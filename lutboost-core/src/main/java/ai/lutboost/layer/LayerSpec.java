@@ -12,8 +12,9 @@ import java.util.List;
  * @param tableBits width of the fixed-point table entries, 4 to 16
  * @param pad whether an input length not divisible by {@code v} is zero-padded (otherwise it is
  *     an error)
+ * @param estimator how training's gradient passes the nearest-centroid search
  */
-public record LayerSpec(int v, int k, Metric metric, int tableBits, boolean pad) {
+public record LayerSpec(int v, int k, Metric metric, int tableBits, boolean pad, Estimator estimator) {
 
     /** Validates the values. */
     public LayerSpec {
@@ -29,6 +30,32 @@ public record LayerSpec(int v, int k, Metric metric, int tableBits, boolean pad)
         if (tableBits < 4 || tableBits > 16) {
             throw new IllegalArgumentException("tableBits must be 4 to 16, got " + tableBits);
         }
+        if (estimator == null) {
+            throw new IllegalArgumentException("estimator must be soft or hard");
+        }
+    }
+
+    /**
+     * A spec trained with the {@link Estimator#SOFT} estimator.
+     *
+     * @param v sub-vector length
+     * @param k centroids per codebook
+     * @param metric the distance
+     * @param tableBits width of the fixed-point table entries, 4 to 16
+     * @param pad whether an input length not divisible by {@code v} is zero-padded
+     */
+    public LayerSpec(int v, int k, Metric metric, int tableBits, boolean pad) {
+        this(v, k, metric, tableBits, pad, Estimator.SOFT);
+    }
+
+    /**
+     * Returns this spec with another estimator.
+     *
+     * @param other the estimator
+     * @return the spec
+     */
+    public LayerSpec withEstimator(Estimator other) {
+        return new LayerSpec(v, k, metric, tableBits, pad, other);
     }
 
     /**

@@ -153,9 +153,10 @@ public class LutConv2d extends AbstractLutBlock {
     /** {@inheritDoc} */
     @Override
     protected NDArray lut(
-            NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode) {
+            NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode,
+            boolean training) {
         Shape out = getOutputShapes(new Shape[] {input.getShape()})[0];
-        NDArray y = LutLinear.lutLinear(rows(input), p, w.reshape(filters, -1), b, t, spec.metric(), mode, table);
+        NDArray y = lutRows(rows(input), w.reshape(filters, -1), b, p, t, table, mode, training);
         return y.reshape(out.get(0), out.get(2), out.get(3), filters).transpose(0, 3, 1, 2);
     }
 

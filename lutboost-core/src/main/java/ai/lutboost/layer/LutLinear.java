@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Preconditions;
+import java.util.function.UnaryOperator;
 
 /**
  * A linear layer whose input is vector-quantized: {@code y = b + sum_j T_j[i_j]} with
@@ -84,24 +85,47 @@ public class LutLinear extends AbstractLutBlock {
     public static NDArray lutLinear(
             NDArray x, NDArray centroids, NDArray weight, NDArray bias, NDArray temperature,
             Metric metric, LutMode mode, NDArray table) {
-        long rows = x.getShape().get(0);
-        long d = x.getShape().get(1);
         long c = centroids.getShape().get(0);
         long v = centroids.getShape().get(2);
+        if (table != null) {
+            return LutMath.lookup(subVectors(x, c, v), centroids, table, temperature, metric, mode).add(bias);
+        }
+        return lutLinear(x, weight, bias, c, v, sub -> LutMath.quantize(sub, centroids, temperature, metric, mode));
+    }
+
+    /**
+     * The LUT linear map on a 2-D input with a given quantizer: the dense product on the
+     * quantized input.
+     *
+     * @param x input {@code [R, D]}
+     * @param weight {@code [N, D]}
+     * @param bias {@code [N]}
+     * @param codebooks {@code C}
+     * @param v the sub-vector length
+     * @param quantizer maps sub-vectors {@code [C, R, v]} to their quantized values
+     * @return {@code [R, N]}
+     */
+    public static NDArray lutLinear(
+            NDArray x, NDArray weight, NDArray bias, long codebooks, long v, UnaryOperator<NDArray> quantizer) {
+        long rows = x.getShape().get(0);
+        long d = x.getShape().get(1);
+        NDArray quantized = quantizer.apply(subVectors(x, codebooks, v))
+                .transpose(1, 0, 2).reshape(rows, codebooks * v);
+        if (codebooks * v != d) {
+            quantized = quantized.get(new NDIndex(":, :{}", d));
+        }
+        return Linear.linear(quantized, weight, bias).singletonOrThrow();
+    }
+
+    /** Splits {@code [R, D]} into {@code [C, R, v]}, zero-padding the last sub-vector. */
+    static NDArray subVectors(NDArray x, long c, long v) {
+        long rows = x.getShape().get(0);
+        long d = x.getShape().get(1);
         NDArray padded = x;
         if (c * v != d) {
             padded = x.concat(x.getManager().zeros(new Shape(rows, c * v - d), x.getDataType()), 1);
         }
-        NDArray sub = padded.reshape(rows, c, v).transpose(1, 0, 2);
-        if (table != null) {
-            return LutMath.lookup(sub, centroids, table, temperature, metric, mode).add(bias);
-        }
-        NDArray quantized = LutMath.quantize(sub, centroids, temperature, metric, mode)
-                .transpose(1, 0, 2).reshape(rows, c * v);
-        if (c * v != d) {
-            quantized = quantized.get(new NDIndex(":, :{}", d));
-        }
-        return Linear.linear(quantized, weight, bias).singletonOrThrow();
+        return padded.reshape(rows, c, v).transpose(1, 0, 2);
     }
 
     /** {@inheritDoc} */
@@ -125,9 +149,10 @@ public class LutLinear extends AbstractLutBlock {
     /** {@inheritDoc} */
     @Override
     protected NDArray lut(
-            NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode) {
+            NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode,
+            boolean training) {
         Shape shape = input.getShape();
-        NDArray y = lutLinear(rows(input), p, w, b, t, spec.metric(), mode, table);
+        NDArray y = lutRows(rows(input), w, b, p, t, table, mode, training);
         return y.reshape(shape.slice(0, shape.dimension() - 1).add(units));
     }
 

@@ -1,6 +1,8 @@
 package ai.lutboost.layer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
@@ -160,5 +162,72 @@ public final class LutMath {
      */
     public static NDArray nearest(NDArray x, NDArray centroids, Metric metric) {
         return distances(x, centroids, metric).argMin(2);
+    }
+
+    /**
+     * Nearest-centroid indices for training's hard assignment: no gradient is recorded, and the
+     * rows are searched in chunks whose distance temporaries hold at most {@code maxElements}
+     * values, so that no {@code [C, R, K]} tensor (or L1's and Chebyshev's {@code [C, R, K, v]})
+     * exists at once.
+     *
+     * <p>L2 ranks centroids by the scores of {@link #scores} at unit temperature: one batched
+     * product per chunk. L1 and Chebyshev accumulate {@code |x_i - p_i|} one element {@code i}
+     * at a time into a {@code [C, chunk, K]} sum or maximum, in place.
+     *
+     * @param x sub-vectors {@code [C, R, v]}
+     * @param centroids {@code [C, K, v]}
+     * @param metric the distance
+     * @param maxElements the largest distance temporary, in values
+     * @return {@code [C, R]} int64, ties to the lowest index (up to float rounding for L2)
+     */
+    public static NDArray nearestWithoutGradient(NDArray x, NDArray centroids, Metric metric, long maxElements) {
+        NDArray xs = x.stopGradient();
+        NDArray ps = centroids.stopGradient();
+        long c = xs.getShape().get(0);
+        long r = xs.getShape().get(1);
+        long k = ps.getShape().get(1);
+        long chunk = Math.max(1, Math.min(r, maxElements / (c * k)));
+        NDArray one = metric == Metric.L2 ? xs.getManager().ones(new Shape(1), xs.getDataType()) : null;
+        NDList parts = new NDList();
+        for (long start = 0; start < r; start += chunk) {
+            NDArray part = chunk == r ? xs : xs.get(new NDIndex(":, {}:{}", start, Math.min(r, start + chunk)));
+            NDArray index;
+            if (metric == Metric.L2) {
+                try (NDArray s = scores(part, ps, one, metric)) {
+                    index = s.argMax(2);
+                }
+            } else {
+                index = elementwiseNearest(part, ps, metric);
+            }
+            parts.add(index);
+        }
+        return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 1);
+    }
+
+    /** L1 or Chebyshev nearest centroids, one sub-vector element at a time. */
+    private static NDArray elementwiseNearest(NDArray x, NDArray centroids, Metric metric) {
+        long v = x.getShape().get(2);
+        NDArray pt = centroids.transpose(0, 2, 1).expandDims(1);
+        NDArray d = null;
+        for (long i = 0; i < v; i++) {
+            NDArray xi = x.get(new NDIndex(":, :, {}:{}", i, i + 1));
+            NDArray pi = pt.get(new NDIndex(":, :, {}", i));
+            NDArray diff = xi.sub(pi);
+            NDArray term = diff.abs();
+            diff.close();
+            if (d == null) {
+                d = term;
+            } else {
+                if (metric == Metric.L1) {
+                    d.addi(term);
+                } else {
+                    NDArray max = d.maximum(term);
+                    d.close();
+                    d = max;
+                }
+                term.close();
+            }
+        }
+        return d.argMin(2);
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.recipe;
 
+import ai.lutboost.layer.Estimator;
 import ai.lutboost.layer.LayerSpec;
 import ai.lutboost.layer.Metric;
 
@@ -12,11 +13,13 @@ import ai.lutboost.layer.Metric;
  * @param metric the distance, or null to inherit
  * @param tableBits table width, or null to inherit
  * @param pad zero-padding of the last sub-vector, or null to inherit
+ * @param estimator the training estimator, or null to inherit
  * @param dense whether the layer stays dense (every other field is then null)
  * @param where the recipe file and line that set it, for messages
  */
 public record LayerOverride(
-        Integer v, Integer k, Metric metric, Integer tableBits, Boolean pad, boolean dense, String where) {
+        Integer v, Integer k, Metric metric, Integer tableBits, Boolean pad, Estimator estimator, boolean dense,
+        String where) {
 
     /**
      * An override that keeps a layer dense.
@@ -25,7 +28,7 @@ public record LayerOverride(
      * @return the override
      */
     public static LayerOverride keepDense(String where) {
-        return new LayerOverride(null, null, null, null, null, true, where);
+        return new LayerOverride(null, null, null, null, null, null, true, where);
     }
 
     /**
@@ -41,6 +44,7 @@ public record LayerOverride(
                 k != null ? k : base.k(),
                 metric != null ? metric : base.metric(),
                 tableBits != null ? tableBits : base.tableBits(),
-                pad != null ? pad : base.pad());
+                pad != null ? pad : base.pad(),
+                estimator != null ? estimator : base.estimator());
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.recipe;
 
+import ai.lutboost.layer.HardEstimatorSettings;
 import ai.lutboost.layer.LayerSpec;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +19,15 @@ import java.util.Map;
  * @param byName overrides by layer path ({@code stage2.block1.conv1})
  * @param dense layer paths kept dense
  * @param denseEnds whether the first and the last convertible layers stay dense
+ * @param hardEstimator the terms and re-seeding of the layers trained with the hard estimator
  */
 public record LutSection(
         LayerSpec defaults,
         Map<String, LayerOverride> byType,
         Map<String, LayerOverride> byName,
         List<String> dense,
-        boolean denseEnds) {
+        boolean denseEnds,
+        HardEstimatorSettings hardEstimator) {
 
     /** Copies the collections. */
     public LutSection {
@@ -40,6 +43,6 @@ public record LutSection(
      * @return the section
      */
     public static LutSection uniform(LayerSpec spec) {
-        return new LutSection(spec, Map.of(), Map.of(), List.of(), true);
+        return new LutSection(spec, Map.of(), Map.of(), List.of(), true, HardEstimatorSettings.DEFAULTS);
     }
 }

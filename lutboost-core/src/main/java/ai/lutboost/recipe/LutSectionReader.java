@@ -1,5 +1,7 @@
 package ai.lutboost.recipe;
 
+import ai.lutboost.layer.Estimator;
+import ai.lutboost.layer.HardEstimatorSettings;
 import ai.lutboost.layer.LayerSpec;
 import ai.lutboost.layer.Metric;
 import java.util.LinkedHashMap;
@@ -36,8 +38,15 @@ final class LutSectionReader {
         }
         List<String> dense = lut.stringList("dense", List.of());
         boolean denseEnds = lut.bool("denseEnds", true);
+        MappingReader h = lut.section("hardEstimator");
+        HardEstimatorSettings base = HardEstimatorSettings.DEFAULTS;
+        HardEstimatorSettings hard = new HardEstimatorSettings(
+                h.number("beta", base.beta(), 0, false, 1000),
+                h.number("codebookWeight", base.codebookWeight(), 0, false, 1000),
+                (int) h.integer("reseedAfter", base.reseedAfter(), 0, 1_000_000));
+        h.finish();
         lut.finish();
-        return new LutSection(defaults, byType, byName, dense, denseEnds);
+        return new LutSection(defaults, byType, byName, dense, denseEnds, hard);
     }
 
     private static LayerSpec spec(MappingReader m, LayerSpec base) throws RecipeException {
@@ -47,7 +56,8 @@ final class LutSectionReader {
         Metric metric = Metric.parse(m.string("metric", defaultMetric, "l2", "l1", "chebyshev"));
         int bits = (int) m.integer("tableBits", base.tableBits(), 4, 16);
         boolean pad = m.bool("pad", base.pad());
-        return new LayerSpec(v, k, metric, bits, pad);
+        Estimator estimator = Estimator.parse(m.string("estimator", base.estimator().recipeName(), "soft", "hard"));
+        return new LayerSpec(v, k, metric, bits, pad, estimator);
     }
 
     private static LayerOverride override(MappingReader parent, String key, LayerSpec defaults)
@@ -57,7 +67,7 @@ final class LutSectionReader {
         if (node instanceof ScalarNode s) {
             if (!"dense".equals(s.getValue())) {
                 throw new RecipeException(where, parent.prefix() + key,
-                        "'dense' or a mapping of v, k, metric, tableBits, pad", MappingReader.describe(node));
+                        "'dense' or a mapping of v, k, metric, tableBits, pad, estimator", MappingReader.describe(node));
             }
             return LayerOverride.keepDense(where);
         }
@@ -67,8 +77,9 @@ final class LutSectionReader {
         Metric metric = m.has("metric") ? Metric.parse(m.string("metric", null, "l2", "l1", "chebyshev")) : null;
         Integer bits = m.has("tableBits") ? (int) m.integer("tableBits", 0, 4, 16) : null;
         Boolean pad = m.has("pad") ? m.bool("pad", false) : null;
+        Estimator estimator = m.has("estimator") ? Estimator.parse(m.string("estimator", null, "soft", "hard")) : null;
         m.finish();
-        return new LayerOverride(v, k, metric, bits, pad, false, where);
+        return new LayerOverride(v, k, metric, bits, pad, estimator, false, where);
     }
 
     static StagesSection readStages(MappingReader stages) throws RecipeException {
@@ -120,6 +131,11 @@ final class LutSectionReader {
         out.put("byName", names);
         out.put("dense", lut.dense());
         out.put("denseEnds", lut.denseEnds());
+        Map<String, Object> hard = new LinkedHashMap<>();
+        hard.put("beta", lut.hardEstimator().beta());
+        hard.put("codebookWeight", lut.hardEstimator().codebookWeight());
+        hard.put("reseedAfter", lut.hardEstimator().reseedAfter());
+        out.put("hardEstimator", hard);
         return out;
     }
 
@@ -130,6 +146,7 @@ final class LutSectionReader {
         out.put("metric", s.metric().name().toLowerCase(java.util.Locale.ROOT));
         out.put("tableBits", s.tableBits());
         out.put("pad", s.pad());
+        out.put("estimator", s.estimator().recipeName());
         return out;
     }
 
@@ -152,6 +169,9 @@ final class LutSectionReader {
         }
         if (o.pad() != null) {
             out.put("pad", o.pad());
+        }
+        if (o.estimator() != null) {
+            out.put("estimator", o.estimator().recipeName());
         }
         return out;
     }

@@ -9,6 +9,7 @@ import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.SeededRandomSampler;
 import ai.lutboost.datasets.Split;
+import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.training.CheckpointException;
 import ai.lutboost.training.EpochMetrics;
@@ -139,9 +140,9 @@ abstract class AbstractTrainingStage implements Stage {
                         m.seconds(), m.samplesPerSecond());
                 history.add(m);
                 ctx.log(String.format(Locale.ROOT,
-                        "%s epoch %d/%d  loss %.4f  train acc %.4f  val acc %.4f  %.1f s  %.0f samples/s",
+                        "%s epoch %d/%d  loss %.4f  train acc %.4f  val acc %.4f  %.1f s  %.0f samples/s%s",
                         name(), m.epoch(), s.epochs(), m.trainLoss(), m.trainAccuracy(), val, m.seconds(),
-                        m.samplesPerSecond()));
+                        m.samplesPerSecond(), reseeded(ctx)));
                 save(ctx, prefix + String.format(Locale.ROOT, "%04d", epoch + 1),
                         new TrainingCheckpoint.State(ctx.recipe().sha256(), epoch + 1, false, history),
                         optimizer, prefix);
@@ -157,6 +158,19 @@ abstract class AbstractTrainingStage implements Stage {
                 ? history.get(history.size() - 1).validationAccuracy()
                 : null;
         return ctx.result(name(), start, validation, errors, history);
+    }
+
+    /** The hard estimator's re-seeded centroids in the epoch, by layer, for the epoch's line. */
+    private static String reseeded(StageContext ctx) {
+        StringBuilder line = new StringBuilder();
+        for (Map.Entry<String, AbstractLutBlock> e : ctx.model().layers().entrySet()) {
+            int n = e.getValue().takeReseeded();
+            if (n > 0) {
+                line.append(line.length() == 0 ? "  re-seeded centroids:" : ",").append(' ').append(e.getKey())
+                        .append(' ').append(n);
+            }
+        }
+        return line.toString();
     }
 
     private Optional<TrainingCheckpoint.Loaded> latest(StageContext ctx, String prefix) throws LutBoostException {

@@ -31,7 +31,8 @@ import java.util.Random;
  * everything else frozen. Layers go in forward order and each reads its inputs from the already
  * converted prefix (earlier LUT layers in hard mode), so later layers learn to absorb the error
  * of earlier ones. The loss is the relative reconstruction error
- * {@code |LUT(x) - dense(x)|^2 / |dense(x)|^2}, through the straight-through estimator.
+ * {@code |LUT(x) - dense(x)|^2 / |dense(x)|^2}, through the layer's straight-through estimator
+ * (plus the hard estimator's codebook term; the loss it reports is the reconstruction error alone).
  */
 public final class CalibrateStage implements Stage {
 
@@ -67,8 +68,10 @@ public final class CalibrateStage implements Stage {
             try (NDManager store = manager.newSubManager()) {
                 List<NDArray> inputs = inputsOf(ctx, layers, i, data, store);
                 double[] losses = fit(ctx, layer, names.get(i), inputs, s, ctx.recipe().seed() + i);
-                ctx.log(String.format(Locale.ROOT, "calibrate %-24s reconstruction error %.4f -> %.4f (%d epochs)",
-                        names.get(i), losses[0], losses[1], s.epochs()));
+                int reseeded = layer.takeReseeded();
+                ctx.log(String.format(Locale.ROOT, "calibrate %-24s reconstruction error %.4f -> %.4f (%d epochs)%s",
+                        names.get(i), losses[0], losses[1], s.epochs(),
+                        reseeded > 0 ? ", " + reseeded + " centroids re-seeded" : ""));
             }
         }
         Map<String, Double> errors = ctx.reconstructionErrors(s.samples());
@@ -107,6 +110,7 @@ public final class CalibrateStage implements Stage {
                 .optOptimizer(adam)
                 .optDevices(new Device[] {device});
         List<NDArray> errors = new ArrayList<>();
+        List<NDArray> terms = new ArrayList<>();
         List<Integer> order = new ArrayList<>();
         for (int b = 0; b < inputs.size(); b++) {
             order.add(b);
@@ -120,6 +124,7 @@ public final class CalibrateStage implements Stage {
                 ModeScope st = ModeScope.of(List.of(layer), LutMode.STRAIGHT_THROUGH)) {
             holder.setBlock(layer);
             layer.setReconstructionErrors(errors);
+            layer.setEstimatorLosses(terms);
             try (Trainer trainer = holder.newTrainer(config);
                     ShutdownGate.Region region = ShutdownGate.enter("calibrate " + name)) {
                 int steps = s.epochs() * order.size();
@@ -132,10 +137,11 @@ public final class CalibrateStage implements Stage {
                             NDArray x = inputs.get(b);
                             step.tempAttachAll(x);
                             errors.clear();
+                            terms.clear();
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 trainer.forward(new NDList(x));
                                 NDArray loss = errors.get(0);
-                                gc.backward(loss);
+                                gc.backward(terms.isEmpty() ? loss : loss.add(terms.get(0)));
                                 float value = loss.getFloat();
                                 if (!Float.isFinite(value)) {
                                     throw new TrainingDivergedException(String.format(Locale.ROOT,
@@ -157,6 +163,7 @@ public final class CalibrateStage implements Stage {
             }
         } finally {
             layer.setReconstructionErrors(null);
+            layer.setEstimatorLosses(null);
         }
         return new double[] {first, last};
     }

@@ -72,6 +72,7 @@ public final class ConvertedModel implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new RecipeException(recipe.source() + ": lut: " + e.getMessage(), e);
             }
+            layers.values().forEach(l -> l.setHardEstimatorSettings(recipe.lut().hardEstimator()));
             if (layers.isEmpty()) {
                 throw new RecipeException(recipe.source() + ": lut: the recipe converts none of the model's layers "
                         + resolver.all().keySet() + "; set denseEnds: false or name fewer dense layers", null);

@@ -18,15 +18,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stage 3: the whole LUT model trained end to end with the straight-through estimator on the
- * task loss, plus optionally distillation from the stage-0 teacher
- * ({@code T^2 KL(softmax(t/T) || softmax(s/T))}) and the layers' reconstruction errors. The LUT
- * layers' temperatures learn at their own rate.
+ * Stage 3: the whole LUT model trained end to end with each layer's straight-through estimator
+ * on the task loss, plus optionally distillation from the stage-0 teacher
+ * ({@code T^2 KL(softmax(t/T) || softmax(s/T))}) and the layers' reconstruction errors, plus the
+ * hard estimator's codebook and commitment terms. The LUT layers' temperatures learn at their
+ * own rate.
  */
 public final class FinetuneStage extends AbstractTrainingStage {
 
     private NDManager teacherManager;
     private final List<NDArray> errors = new ArrayList<>();
+    private final List<NDArray> estimatorTerms = new ArrayList<>();
 
     /** {@inheritDoc} */
     @Override
@@ -81,6 +83,7 @@ public final class FinetuneStage extends AbstractTrainingStage {
         if (f.reconstruction() > 0) {
             ctx.model().layers().values().forEach(l -> l.setReconstructionErrors(errors));
         }
+        ctx.model().layers().values().forEach(l -> l.setEstimatorLosses(estimatorTerms));
         Block distiller = teacher;
         ParameterStore teacherStore = teacher == null ? null : new ParameterStore(teacherManager, false);
         float temperature = (float) f.distillationTemperature();
@@ -99,14 +102,22 @@ public final class FinetuneStage extends AbstractTrainingStage {
                 errors.clear();
                 loss = loss.add(sum.mul(Scalars.of(sum, f.reconstruction())));
             }
+            for (NDArray term : estimatorTerms) {
+                loss = loss.add(term);
+            }
+            estimatorTerms.clear();
             return loss;
         };
     }
 
     @Override
     void finish(StageContext ctx) {
-        ctx.model().layers().values().forEach(l -> l.setReconstructionErrors(null));
+        ctx.model().layers().values().forEach(l -> {
+            l.setReconstructionErrors(null);
+            l.setEstimatorLosses(null);
+        });
         errors.clear();
+        estimatorTerms.clear();
         if (teacherManager != null) {
             teacherManager.close();
             teacherManager = null;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.lutboost.layer.Estimator;
+import ai.lutboost.layer.HardEstimatorSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,33 @@ class RecipeLoaderTest {
         assertTrue(fails(BASE, "epochs").getMessage().startsWith("--set epochs: expected key=value"));
         Recipe added = RecipeLoader.parse("r.yaml", BASE, List.of("dataset.trainLimit=100"));
         assertEquals(100, added.dataset().trainLimit());
+    }
+
+    @Test
+    void estimatorIsReadPerLayerAndItsSettingsAreValidatedWithTheirLine() throws Exception {
+        String lut = BASE + String.join("\n",
+                "lut:",
+                "  defaults: {v: 4, k: 16, estimator: hard}",
+                "  byType:",
+                "    conv2d: {estimator: soft}",
+                "  hardEstimator: {beta: 0.5, reseedAfter: 20}",
+                "");
+        Recipe r = RecipeLoader.parse("r.yaml", lut, List.of());
+        assertEquals(Estimator.HARD, r.lut().defaults().estimator());
+        assertEquals(Estimator.SOFT, r.lut().byType().get("conv2d").applyTo(r.lut().defaults()).estimator());
+        assertEquals(new HardEstimatorSettings(0.5, 1.0, 20), r.lut().hardEstimator());
+        assertTrue(r.resolvedYaml().contains("estimator: hard"), r.resolvedYaml());
+        assertEquals(Estimator.SOFT, RecipeLoader.parse("r.yaml", lut, List.of("lut.defaults.estimator=soft"))
+                .lut().defaults().estimator());
+
+        assertEquals("r.yaml:12: key 'lut.defaults.estimator': expected one of soft, hard, found 'medium'",
+                fails(lut.replace("estimator: hard", "estimator: medium")).getMessage());
+        assertEquals("r.yaml:14: key 'lut.byType.conv2d.estimator': expected one of soft, hard, found 'sof'",
+                fails(lut.replace("estimator: soft", "estimator: sof")).getMessage());
+        assertEquals("r.yaml:15: key 'lut.hardEstimator.beta': expected a number >= 0.0 and <= 1000.0, found -0.25",
+                fails(lut.replace("beta: 0.5", "beta: -0.25")).getMessage());
+        assertTrue(fails(lut.replace("reseedAfter: 20", "reseedAfter: -1")).getMessage()
+                .startsWith("r.yaml:15: key 'lut.hardEstimator.reseedAfter': expected a whole number from 0"));
     }
 
     @Test
