@@ -72,6 +72,7 @@ public final class TrainStepBenchmark {
                 NDArray loss = pred.singletonOrThrow().sub(target).square().mean();
                 for (NDArray term : estimatorLosses) {
                     loss = loss.add(term);
+                    term.attach(scope);
                 }
                 estimatorLosses.clear();
                 gc.backward(loss);

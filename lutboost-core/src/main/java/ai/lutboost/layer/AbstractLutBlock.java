@@ -37,6 +37,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     protected final String name;
     protected final LayerSpec spec;
     protected LutMode mode;
+    private Estimator estimator;
     protected long inputLength;
     protected int codebooks;
     private NDArray frozenTable;
@@ -62,6 +63,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
         this.name = builder.name;
         this.spec = builder.spec;
         this.mode = builder.mode;
+        this.estimator = builder.spec == null ? Estimator.SOFT : builder.spec.estimator();
         this.hard = new HardStraightThrough(builder.name);
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
@@ -136,7 +138,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
 
     /**
      * The LUT map on rows, which both layers compute after their own reshaping: straight-through
-     * with the spec's estimator. A frozen table has no dense weights for the hard estimator's
+     * with the layer's estimator. A frozen table has no dense weights for the hard estimator's
      * straight-through product, so training around it keeps the soft estimator.
      *
      * @param rows {@code [R, D]}
@@ -151,7 +153,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      */
     protected NDArray lutRows(
             NDArray rows, NDArray w, NDArray b, NDArray p, NDArray t, NDArray table, LutMode mode, boolean training) {
-        if (mode == LutMode.STRAIGHT_THROUGH && table == null && spec.estimator() == Estimator.HARD) {
+        if (mode == LutMode.STRAIGHT_THROUGH && table == null && estimator == Estimator.HARD) {
             return LutLinear.lutLinear(rows, w, b, codebooks, spec.v(),
                     sub -> hard.quantize(sub, p, centroids, spec.metric(), training,
                             training && estimatorLosses != null));
@@ -189,6 +191,8 @@ public abstract class AbstractLutBlock extends AbstractBlock {
             NDArray input, NDArray w, NDArray b, NDArray p, NDArray t, LutMode how, boolean notify,
             boolean training) {
         NDManager outer = input.getManager();
+        // Taken before the scope below borrows the parameters' arrays.
+        NDManager parameters = centroids.getArray().getManager();
         // Ops whose first operand is a parameter would attach their results to the model's
         // long-lived manager and leak (DESIGN §9): compute in a scope, keep only the output.
         try (NDManager scope = outer.newSubManager()) {
@@ -205,7 +209,10 @@ public abstract class AbstractLutBlock extends AbstractBlock {
                             how, training);
             NDArray term = hard.takeLoss();
             if (term != null) {
-                term.attach(outer);
+                // A block around this one may compute in a scope of its own and close it before
+                // the loss is formed (the ViT's attention does): the term waits on the
+                // parameters' manager until whoever takes it attaches it to its step.
+                term.attach(parameters);
                 estimatorLosses.add(term);
             }
             if (training && reconstructionErrors != null && how != LutMode.DENSE) {
@@ -352,17 +359,10 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     }
 
     /**
-     * Returns the hard estimator's settings.
-     *
-     * @return the settings
-     */
-    public HardEstimatorSettings getHardEstimatorSettings() {
-        return hard.getSettings();
-    }
-
-    /**
      * Makes every training forward pass with the {@link Estimator#HARD} estimator add its
      * codebook and commitment terms to a list, which the training loss adds, until set to null.
+     * The terms belong to the parameters' manager: whoever takes them from the list attaches them
+     * to its step's manager, or they stay there.
      *
      * @param losses where the terms go, or null to stop
      */
@@ -377,6 +377,25 @@ public abstract class AbstractLutBlock extends AbstractBlock {
      */
     public int takeReseeded() {
         return hard.takeReseeded();
+    }
+
+    /**
+     * Returns the estimator training uses.
+     *
+     * @return the spec's estimator, unless {@link #setEstimator} changed it
+     */
+    public Estimator getEstimator() {
+        return estimator;
+    }
+
+    /**
+     * Changes the estimator training uses, as a recipe's switch-over does for its last finetune
+     * epochs.
+     *
+     * @param estimator the estimator
+     */
+    public void setEstimator(Estimator estimator) {
+        this.estimator = estimator;
     }
 
     /**

@@ -137,15 +137,6 @@ public final class HardStraightThrough {
     }
 
     /**
-     * Returns the settings.
-     *
-     * @return the settings
-     */
-    HardEstimatorSettings getSettings() {
-        return settings;
-    }
-
-    /**
      * Returns the codebook and commitment terms of the last {@link #quantize} that computed them,
      * once.
      *

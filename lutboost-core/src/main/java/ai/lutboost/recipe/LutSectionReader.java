@@ -106,8 +106,13 @@ final class LutSectionReader {
                 f.number("weightDecay", d.finetune().weightDecay(), 0, false, 1),
                 f.number("distillation", d.finetune().distillation(), 0, false, 1000),
                 f.number("distillationTemperature", d.finetune().distillationTemperature(), 0, true, 1000),
-                f.number("reconstruction", d.finetune().reconstruction(), 0, false, 1000));
+                f.number("reconstruction", d.finetune().reconstruction(), 0, false, 1000),
+                (int) f.integer("softEpochs", d.finetune().softEpochs(), 0, 10_000));
         f.finish();
+        if (finetune.softEpochs() > finetune.epochs()) {
+            throw new RecipeException(f.where(f.valueNode("softEpochs")), f.prefix() + "softEpochs",
+                    "at most the finetune epochs (" + finetune.epochs() + ")", String.valueOf(finetune.softEpochs()));
+        }
         MappingReader z = stages.section("freeze");
         StagesSection.FreezeSettings freeze = new StagesSection.FreezeSettings(
                 (int) z.integer("epochs", d.freeze().epochs(), 0, 10_000),
@@ -196,6 +201,7 @@ final class LutSectionReader {
         f.put("distillation", s.finetune().distillation());
         f.put("distillationTemperature", s.finetune().distillationTemperature());
         f.put("reconstruction", s.finetune().reconstruction());
+        f.put("softEpochs", s.finetune().softEpochs());
         out.put("finetune", f);
         out.put("freeze", Map.of(
                 "epochs", s.freeze().epochs(),

@@ -20,7 +20,7 @@ public record StagesSection(
         return new StagesSection(
                 new KMeansSettings(2048, 20, 256),
                 new CalibrateSettings(3, 2048, 128, 2e-3),
-                new FinetuneSettings(4, 128, 5e-4, 5e-3, 0, 0, 4, 0),
+                new FinetuneSettings(4, 128, 5e-4, 5e-3, 0, 0, 4, 0, 0),
                 new FreezeSettings(1, 128, 1e-4));
     }
 
@@ -54,6 +54,8 @@ public record StagesSection(
      * @param distillation weight of the distillation term from the stage-0 teacher (0: off)
      * @param distillationTemperature softmax temperature of the distillation term
      * @param reconstruction weight of the layer-wise reconstruction term (0: off)
+     * @param softEpochs the last epochs, in which every LUT layer trains with the soft estimator
+     *     whatever its own (0: none)
      */
     public record FinetuneSettings(
             int epochs,
@@ -63,7 +65,8 @@ public record StagesSection(
             double weightDecay,
             double distillation,
             double distillationTemperature,
-            double reconstruction) {}
+            double reconstruction,
+            int softEpochs) {}
 
     /**
      * Stage 4: tables quantized and frozen; centroids and the other parameters keep training.

@@ -10,6 +10,7 @@ import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.SeededRandomSampler;
 import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.AbstractLutBlock;
+import ai.lutboost.layer.Estimator;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.training.CheckpointException;
 import ai.lutboost.training.EpochMetrics;
@@ -68,6 +69,17 @@ abstract class AbstractTrainingStage implements Stage {
      */
     Map<String, Float> rateScale(StageContext ctx) {
         return Map.of();
+    }
+
+    /**
+     * Returns the estimator every LUT layer trains an epoch with.
+     *
+     * @param ctx the context
+     * @param epoch the epoch, from 0
+     * @return the estimator, or null for each layer's own
+     */
+    Estimator estimator(StageContext ctx, int epoch) {
+        return null;
     }
 
     /**
@@ -133,8 +145,11 @@ abstract class AbstractTrainingStage implements Stage {
                         TrainingCheckpoint.insideEpoch(prefix, epochsDone + 1, at.steps()),
                         new TrainingCheckpoint.State(ctx.recipe().sha256(), epochsDone, false, List.copyOf(history),
                                 at), optimizer, prefix);
-                EpochMetrics m = TrainingLoop.runEpoch(name(), trainer, train, epoch, s.epochs(), steps, schedule,
-                        loss, ctx.options(), epoch == first ? partial : null, inside);
+                EpochMetrics m;
+                try (EstimatorScope e = EstimatorScope.of(ctx.model().layers().values(), estimator(ctx, epoch))) {
+                    m = TrainingLoop.runEpoch(name(), trainer, train, epoch, s.epochs(), steps, schedule, loss,
+                            ctx.options(), epoch == first ? partial : null, inside);
+                }
                 double val = ctx.accuracy(Split.VALIDATION);
                 m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), val, m.learningRate(),
                         m.seconds(), m.samplesPerSecond());

@@ -141,6 +141,7 @@ public final class CalibrateStage implements Stage {
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 trainer.forward(new NDList(x));
                                 NDArray loss = errors.get(0);
+                                terms.forEach(t -> t.attach(step));
                                 gc.backward(terms.isEmpty() ? loss : loss.add(terms.get(0)));
                                 float value = loss.getFloat();
                                 if (!Float.isFinite(value)) {

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.layer.AbstractLutBlock;
+import ai.lutboost.layer.Estimator;
 import ai.lutboost.layer.Scalars;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.training.TrainingCheckpoint;
@@ -22,7 +23,8 @@ import java.util.Map;
  * on the task loss, plus optionally distillation from the stage-0 teacher
  * ({@code T^2 KL(softmax(t/T) || softmax(s/T))}) and the layers' reconstruction errors, plus the
  * hard estimator's codebook and commitment terms. The LUT layers' temperatures learn at their
- * own rate.
+ * own rate. With {@code softEpochs}, the last epochs switch every layer to the soft estimator:
+ * cheap hard epochs, then a soft finish.
  */
 public final class FinetuneStage extends AbstractTrainingStage {
 
@@ -52,6 +54,13 @@ public final class FinetuneStage extends AbstractTrainingStage {
     Settings settings(StageContext ctx) {
         StagesSection.FinetuneSettings f = ctx.recipe().stages().finetune();
         return new Settings(f.epochs(), f.batchSize(), f.learningRate(), f.weightDecay());
+    }
+
+    /** The recipe's switch-over: its last {@code softEpochs} epochs train every layer soft. */
+    @Override
+    Estimator estimator(StageContext ctx, int epoch) {
+        StagesSection.FinetuneSettings f = ctx.recipe().stages().finetune();
+        return epoch >= f.epochs() - f.softEpochs() ? Estimator.SOFT : null;
     }
 
     @Override
@@ -104,6 +113,7 @@ public final class FinetuneStage extends AbstractTrainingStage {
             }
             for (NDArray term : estimatorTerms) {
                 loss = loss.add(term);
+                term.attach(data.head().getManager());
             }
             estimatorTerms.clear();
             return loss;

@@ -140,6 +140,11 @@ class RecipeLoaderTest {
                 fails(lut.replace("beta: 0.5", "beta: -0.25")).getMessage());
         assertTrue(fails(lut.replace("reseedAfter: 20", "reseedAfter: -1")).getMessage()
                 .startsWith("r.yaml:15: key 'lut.hardEstimator.reseedAfter': expected a whole number from 0"));
+
+        String switchOver = lut + "stages:\n  finetune: {epochs: 4, softEpochs: 1}\n";
+        assertEquals(1, RecipeLoader.parse("r.yaml", switchOver, List.of()).stages().finetune().softEpochs());
+        assertEquals("r.yaml:17: key 'stages.finetune.softEpochs': expected at most the finetune epochs (4), found 5",
+                fails(switchOver.replace("softEpochs: 1", "softEpochs: 5")).getMessage());
     }
 
     @Test

@@ -64,7 +64,7 @@ class PipelineLibraryTest {
                 new StagesSection(
                         new StagesSection.KMeansSettings(1024, 20, 256),
                         new StagesSection.CalibrateSettings(2, 1024, 128, 2e-3),
-                        new StagesSection.FinetuneSettings(3, 128, 1e-3, 5e-3, 0, 0.5, 4, 0.1),
+                        new StagesSection.FinetuneSettings(3, 128, 1e-3, 5e-3, 0, 0.5, 4, 0.1, 0),
                         defaults.freeze()));
         try (PipelineResult result = Pipeline.builder()
                 .setRecipe(recipe)
@@ -115,7 +115,7 @@ class PipelineLibraryTest {
                 new StagesSection(
                         new StagesSection.KMeansSettings(512, 10, 256),
                         new StagesSection.CalibrateSettings(0, 512, 128, 2e-3),
-                        new StagesSection.FinetuneSettings(0, 128, 1e-3, 5e-3, 0, 0.5, 4, 0.1),
+                        new StagesSection.FinetuneSettings(0, 128, 1e-3, 5e-3, 0, 0.5, 4, 0.1, 0),
                         defaults.freeze()));
         List<String> log = new ArrayList<>();
         TrainOptions options = new TrainOptions(dir, null, false, null, null, log::add);
