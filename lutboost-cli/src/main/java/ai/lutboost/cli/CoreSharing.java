@@ -10,8 +10,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Other LUTBoost processes on this machine. PyTorch gives each process a thread per core, and
- * two processes on the same cores slowed each other several-fold here (README, "Two jobs at
- * once"); a command started beside another says so at once rather than leave its user to wonder
+ * two processes on the same cores slowed each other several-fold here (docs/measurements.md,
+ * "Two jobs at once"); a command started beside another says so at once rather than leave its user to wonder
  * at its speed or to trust timings taken meanwhile.
  */
 final class CoreSharing {
@@ -80,7 +80,7 @@ final class CoreSharing {
                 .map(e -> "pid " + e.getKey() + (e.getValue().isEmpty() ? "" : ": " + e.getValue()))
                 .collect(Collectors.joining("; "));
         return String.format(Locale.ROOT, "lutboost: %s running (%s); on %d cores each runs several times slower while"
-                        + " both compute, and timings taken meanwhile mean little (README, \"Two jobs at once\")",
+                        + " both compute, and timings taken meanwhile mean little",
                 others.size() == 1 ? "another LUTBoost process is" : others.size() + " other LUTBoost processes are",
                 which, cores);
     }

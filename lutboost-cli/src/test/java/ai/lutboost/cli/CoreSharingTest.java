@@ -28,11 +28,10 @@ class CoreSharingTest {
                 16L, "java -jar /home/u/lutboost/lutboost-cli/target/surefire/surefirebooter1.jar");
         assertEquals("lutboost: 2 other LUTBoost processes are running (pid 10: run -r fashion-vit-tiny-lut;"
                         + " pid 11: bench -q); on 2 cores each runs several times slower while both compute, and timings"
-                        + " taken meanwhile mean little (README, \"Two jobs at once\")",
+                        + " taken meanwhile mean little",
                 CoreSharing.warning(99, processes, 2));
         assertEquals("lutboost: another LUTBoost process is running (pid 11: bench -q); on 8 cores each runs several"
-                        + " times slower while both compute, and timings taken meanwhile mean little (README, \"Two jobs at"
-                        + " once\")",
+                        + " times slower while both compute, and timings taken meanwhile mean little",
                 CoreSharing.warning(10, Map.of(10L, LAUNCHED, 11L, "java -cp lib/* ai.lutboost.cli.Main bench -q"), 8));
     }
 

@@ -295,7 +295,7 @@ public final class BatchedKMeans {
      * proportion to {@code D(x)^2}, the one that lowers the seeding cost most. With one draw per
      * centre, as plain k-means++ does, the bench's fit needed three refinement steps on all
      * points to come within 0.8 % of commons-math3's inertia, and those steps were half its
-     * time; with the best of four draws one step gives 0.28 % (README, lutboost bench).
+     * time; with the best of four draws one step gives 0.28 % (docs/measurements.md, lutboost bench).
      */
     private static float[] seed(Points points, KMeansConfig config, Random random) {
         int c = points.c();
@@ -373,7 +373,7 @@ public final class BatchedKMeans {
      * at the first step, which stopped the loop with the seeding's centroids. Chebyshev takes a
      * cluster's mean where that lowers the cluster's summed distance and keeps its centre
      * otherwise, so its steps descend as the others do; on ReLU-like data that came within 2 % of
-     * the inertia the cheapest of mean, median and mid-range reached (README, k-means).
+     * the inertia the cheapest of mean, median and mid-range reached (docs/measurements.md).
      *
      * @param dist each point's distance to its centre in {@code previous}
      */

@@ -77,7 +77,8 @@ public final class ReportPlots {
         List<Double> accuracy = new ArrayList<>();
         for (StageResult s : report.stages()) {
             names.add(s.stage());
-            accuracy.add(100 * s.testAccuracy());
+            // Bar labels print the value as it is: 100 * 0.8938 would read 89.38000000000001.
+            accuracy.add(Math.round(10_000 * s.testAccuracy()) / 100.0);
         }
         if (!names.isEmpty()) {
             double low = accuracy.stream().mapToDouble(Double::doubleValue).min().orElse(0);

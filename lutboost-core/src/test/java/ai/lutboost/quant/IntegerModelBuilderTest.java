@@ -257,7 +257,7 @@ class IntegerModelBuilderTest {
             int poolIn = model.tensor(pool.input()).format().fractionBits();
             int poolOut = model.tensor(pool.output()).format().fractionBits();
             // A mean is never larger than what it averages, so its own format is never coarser
-            // (here it comes out equal; the residual CNN's pool gains a bit, see the README).
+            // (here it comes out equal; the residual CNN's pool gains a bit, see docs/measurements.md).
             assertTrue(poolOut >= poolIn, "the mean's format " + poolOut + " against its input's " + poolIn);
             assertEquals(GlobalAvgPoolOp.reciprocal(16)[1] - (poolOut - poolIn), pool.shift());
             String sum = addOps.get(1).output();

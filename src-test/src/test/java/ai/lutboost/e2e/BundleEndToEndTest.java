@@ -87,7 +87,7 @@ class BundleEndToEndTest {
      * accuracy it prints is the freeze stage's test accuracy (same model, same 500 images), and
      * the comparison is of real classes, far above chance agreement. How close the two are is a
      * measurement, not asserted here: this test's small model agreed on 430 of 500 with the LUT
-     * rounding alone (README).
+     * rounding alone (docs/measurements.md).
      */
     @Test
     void runComparesTheEngineWithTheFloatModel() throws Exception {
