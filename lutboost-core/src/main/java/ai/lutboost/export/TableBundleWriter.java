@@ -48,6 +48,9 @@ import java.util.zip.ZipOutputStream;
  */
 public final class TableBundleWriter {
 
+    /** Width of a per-column shift in {@code hw/<layer>.shift.mem}: shifts lie well inside -62..62. */
+    static final int SHIFT_BITS = 8;
+
     /** The producer recorded in manifests. */
     public static final String PRODUCER = "lutboost 0.1.0";
 
@@ -134,6 +137,8 @@ public final class TableBundleWriter {
         files.put("golden/inputs.bin", pack(flatten(golden.inputs()), input.format().bits()));
         files.put("golden/logits.bin", pack(flattenLongs(golden.logits()), 32));
         files.put("golden/labels.bin", pack(golden.labels(), 32));
+        mem(files, "golden/inputs.mem", flatten(golden.inputs()), input.format().bits());
+        mem(files, "golden/logits.mem", flattenLongs(golden.logits()), tensors.get(model.output()).format().bits());
         files.put("golden/README", goldenReadme(model, golden).getBytes(StandardCharsets.UTF_8));
 
         Map<String, Object> m = new LinkedHashMap<>();
@@ -205,9 +210,10 @@ public final class TableBundleWriter {
             e.put("table", put(files, "tables/" + l.name() + ".bin", l.table(), l.tableBits()));
             e.put("centroids", put(files, "centroids/" + l.name() + ".bin", l.centroids(), inBits));
             e.put("bias", put(files, "bias/" + l.name() + ".bin", l.bias(), 32));
-            mem(files, l.name() + ".table", l.table(), l.tableBits());
-            mem(files, l.name() + ".centroids", l.centroids(), inBits);
-            mem(files, l.name() + ".bias", l.bias(), 32);
+            mem(files, "hw/" + l.name() + ".table.mem", l.table(), l.tableBits());
+            mem(files, "hw/" + l.name() + ".centroids.mem", l.centroids(), inBits);
+            mem(files, "hw/" + l.name() + ".bias.mem", l.bias(), 32);
+            mem(files, "hw/" + l.name() + ".shift.mem", l.outputShift(), SHIFT_BITS);
         } else if (op instanceof DenseLayerOp d) {
             geometry(e, d.conv());
             e.put("inputLength", d.inputLength());
@@ -217,8 +223,9 @@ public final class TableBundleWriter {
             e.put("outputShift", d.outputShift());
             e.put("weights", put(files, "dense/" + d.name() + ".bin", d.weights(), d.weightBits()));
             e.put("bias", put(files, "bias/" + d.name() + ".bin", d.bias(), 32));
-            mem(files, d.name() + ".weights", d.weights(), d.weightBits());
-            mem(files, d.name() + ".bias", d.bias(), 32);
+            mem(files, "hw/" + d.name() + ".weights.mem", d.weights(), d.weightBits());
+            mem(files, "hw/" + d.name() + ".bias.mem", d.bias(), 32);
+            mem(files, "hw/" + d.name() + ".shift.mem", d.outputShift(), SHIFT_BITS);
         } else if (op instanceof MaxPoolOp m) {
             e.put("kernel", m.kernel());
             e.put("stride", m.stride());
@@ -234,14 +241,14 @@ public final class TableBundleWriter {
             e.put("shift", t.shift());
             e.put("classToken", t.classToken());
             e.put("embedding", put(files, "tokens/" + t.name() + ".bin", t.embedding(), bits));
-            mem(files, t.name() + ".embedding", t.embedding(), bits);
+            mem(files, "hw/" + t.name() + ".embedding.mem", t.embedding(), bits);
         } else if (op instanceof LayerNormOp n) {
             e.put("epsilon", n.epsilon());
             e.put("gammaFractionBits", n.gammaFractionBits());
             e.put("gamma", put(files, "norm/" + n.name() + ".gamma.bin", n.gamma(), LayerNormOp.GAMMA_BITS));
             e.put("beta", put(files, "norm/" + n.name() + ".beta.bin", n.beta(), 32));
-            mem(files, n.name() + ".gamma", n.gamma(), LayerNormOp.GAMMA_BITS);
-            mem(files, n.name() + ".beta", n.beta(), 32);
+            mem(files, "hw/" + n.name() + ".gamma.mem", n.gamma(), LayerNormOp.GAMMA_BITS);
+            mem(files, "hw/" + n.name() + ".beta.mem", n.beta(), 32);
         } else if (op instanceof AttentionOp a) {
             e.put("heads", a.heads());
             e.put("multiplier", a.multiplier());
@@ -290,7 +297,7 @@ public final class TableBundleWriter {
     }
 
     /** One word per line in two's complement hex, as many digits as the width needs, for {@code $readmemh}. */
-    private static void mem(Map<String, byte[]> files, String stem, int[] values, int bits) {
+    private static void mem(Map<String, byte[]> files, String path, int[] values, int bits) {
         int digits = (bits + 3) / 4;
         long mask = (1L << bits) - 1;
         StringBuilder sb = new StringBuilder(values.length * (digits + 1));
@@ -298,7 +305,7 @@ public final class TableBundleWriter {
         for (int v : values) {
             sb.append(String.format(Locale.ROOT, fmt, v & mask));
         }
-        files.put("hw/" + stem + ".mem", sb.toString().getBytes(StandardCharsets.US_ASCII));
+        files.put(path, sb.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     private static int[] flatten(int[][] rows) {
@@ -324,6 +331,9 @@ public final class TableBundleWriter {
                             training-side integer simulation; the engine and the hardware must match
                             them bit for bit.
                 labels.bin  %d true class indices, little-endian int32.
+                inputs.mem, logits.mem
+                            the same inputs and logits for $readmemh: one value per line in
+                            two's complement hex, in the width of their formats.
 
                 The predicted class is the index of the largest logit, the lowest index on ties.
                 Run the hw/*.mem images through the datapath of docs/datapath.md on inputs.bin and

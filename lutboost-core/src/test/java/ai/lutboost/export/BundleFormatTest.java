@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,19 @@ class BundleFormatTest {
                 "hw/lutconv.table.mem"));
         String first = mem.lines().findFirst().orElseThrow();
         assertEquals(String.format("%02x", a.table()[0] & 0x3f), first, "6-bit table words in two's complement hex");
+        Path directory = dir.resolve("d");
+        List<String> shifts = Files.readAllLines(directory.resolve("hw/lutconv.shift.mem"));
+        assertEquals(a.outputShift().length, shifts.size());
+        for (int n = 0; n < shifts.size(); n++) {
+            assertEquals(a.outputShift()[n], (byte) Integer.parseInt(shifts.get(n), 16), "shift of column " + n);
+        }
+        int inputBits = model.tensor(model.input()).format().bits();
+        List<String> inputs = Files.readAllLines(directory.resolve("golden/inputs.mem"));
+        int perSample = golden.inputs()[0].length;
+        assertEquals(golden.samples() * perSample, inputs.size());
+        long word = Long.parseLong(inputs.get(3 * perSample + 5), 16);
+        long value = word >= 1L << (inputBits - 1) ? word - (1L << inputBits) : word;
+        assertEquals(golden.inputs()[3][5], value, "golden input word in the input's width");
     }
 
     @Test
