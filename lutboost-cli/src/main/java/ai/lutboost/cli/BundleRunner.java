@@ -14,7 +14,7 @@ import ai.lutboost.export.BundleVerifier;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.stage.ConvertedModel;
-import ai.lutboost.stage.ModeScope;
+import ai.lutboost.stage.LayerScope;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -98,7 +98,7 @@ final class BundleRunner {
         int[] floatClasses;
         // Hard assignment, as the stages measure their test accuracy.
         try (NDManager manager = NDManager.newBaseManager();
-                ModeScope hard = ModeScope.of(model.layers().values(), LutMode.HARD)) {
+                LayerScope<LutMode> hard = LayerScope.mode(model.layers().values(), LutMode.HARD)) {
             floatClasses = BundleVerifier.floatClasses(model.block(), d, test, n, manager);
         }
         int same = 0;

@@ -136,7 +136,7 @@ abstract class AbstractTrainingStage implements Stage {
                 .optOptimizer(optimizer)
                 .optDevices(new Device[] {device});
         TrainingLoop.BatchLoss loss = loss(ctx);
-        try (ModeScope st = ModeScope.of(ctx.model().layers().values(), LutMode.STRAIGHT_THROUGH);
+        try (LayerScope<LutMode> st = LayerScope.mode(ctx.model().layers().values(), LutMode.STRAIGHT_THROUGH);
                 Trainer trainer = ctx.model().model().newTrainer(config)) {
             for (int epoch = first; epoch < s.epochs(); epoch++) {
                 order.setEpoch(epoch);
@@ -146,7 +146,7 @@ abstract class AbstractTrainingStage implements Stage {
                         new TrainingCheckpoint.State(ctx.recipe().sha256(), epochsDone, false, List.copyOf(history),
                                 at), optimizer, prefix);
                 EpochMetrics m;
-                try (EstimatorScope e = EstimatorScope.of(ctx.model().layers().values(), estimator(ctx, epoch))) {
+                try (LayerScope<Estimator> e = LayerScope.estimator(ctx.model().layers().values(), estimator(ctx, epoch))) {
                     m = TrainingLoop.runEpoch(name(), trainer, train, epoch, s.epochs(), steps, schedule, loss,
                             ctx.options(), epoch == first ? partial : null, inside);
                 }

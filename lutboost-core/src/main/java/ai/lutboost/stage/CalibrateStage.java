@@ -84,8 +84,8 @@ public final class CalibrateStage implements Stage {
         List<NDArray> inputs = new ArrayList<>();
         AbstractLutBlock layer = layers.get(index);
         NDManager manager = ctx.model().model().getNDManager();
-        try (ModeScope prefix = ModeScope.of(layers.subList(0, index), LutMode.HARD);
-                ModeScope rest = ModeScope.of(layers.subList(index, layers.size()), LutMode.DENSE)) {
+        try (LayerScope<LutMode> prefix = LayerScope.mode(layers.subList(0, index), LutMode.HARD);
+                LayerScope<LutMode> rest = LayerScope.mode(layers.subList(index, layers.size()), LutMode.DENSE)) {
             layer.setInputListener(x -> {
                 NDArray copy = x.duplicate();
                 copy.attach(store);
@@ -121,7 +121,7 @@ public final class CalibrateStage implements Stage {
         try (Model holder = Model.newInstance("calibrate-" + name, device);
                 TrainableScope only = TrainableScope.only(
                         ctx.model().block(), List.of(layer.getCentroids(), layer.getLogTemperature()));
-                ModeScope st = ModeScope.of(List.of(layer), LutMode.STRAIGHT_THROUGH)) {
+                LayerScope<LutMode> st = LayerScope.mode(List.of(layer), LutMode.STRAIGHT_THROUGH)) {
             holder.setBlock(layer);
             layer.setReconstructionErrors(errors);
             layer.setEstimatorLosses(terms);

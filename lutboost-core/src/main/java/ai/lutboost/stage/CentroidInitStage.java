@@ -58,7 +58,7 @@ public final class CentroidInitStage implements Stage {
         Random random = new Random(ctx.recipe().seed());
         Map<String, List<NDArray>> rows = new LinkedHashMap<>();
         try (NDManager keep = manager.newSubManager()) {
-            try (ModeScope dense = ModeScope.of(layers.values(), LutMode.DENSE)) {
+            try (LayerScope<LutMode> dense = LayerScope.mode(layers.values(), LutMode.DENSE)) {
                 for (Map.Entry<String, AbstractLutBlock> e : layers.entrySet()) {
                     AbstractLutBlock layer = e.getValue();
                     List<NDArray> kept = new ArrayList<>();

@@ -206,7 +206,7 @@ public final class StageContext {
         ImageClassificationDataset data = builder(split)
                 .setSampling(256, false)
                 .build();
-        try (ModeScope hard = ModeScope.of(model.layers().values(), LutMode.HARD)) {
+        try (LayerScope<LutMode> hard = LayerScope.mode(model.layers().values(), LutMode.HARD)) {
             return Evaluation.accuracy(model.block(), data, model.model().getNDManager());
         }
     }
@@ -243,7 +243,7 @@ public final class StageContext {
         Map<String, AbstractLutBlock> layers = model.layers();
         ImageClassificationDataset data = calibration(samples, 256);
         NDManager manager = model.model().getNDManager();
-        try (ModeScope hard = ModeScope.of(layers.values(), LutMode.HARD)) {
+        try (LayerScope<LutMode> hard = LayerScope.mode(layers.values(), LutMode.HARD)) {
             for (Map.Entry<String, AbstractLutBlock> e : layers.entrySet()) {
                 double[] sum = new double[2];
                 sums.put(e.getKey(), sum);
