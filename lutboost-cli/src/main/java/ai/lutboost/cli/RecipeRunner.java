@@ -112,7 +112,7 @@ final class RecipeRunner {
         ShutdownGate.setAdvice("run the same command with --resume to continue from the last checkpoint");
         Progress progress = null;
         if (!common.quiet) {
-            progress = System.console() != null ? new TerminalProgress(System.err) : new LogProgress(log);
+            progress = System.console() != null ? new TerminalProgress(System.out) : new LogProgress(log);
         }
         return new TrainOptions(
                 output,
