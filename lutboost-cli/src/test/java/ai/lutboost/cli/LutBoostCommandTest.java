@@ -119,7 +119,7 @@ class LutBoostCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--skip|linear,conv,frozn|--skip: unknown part 'frozn', expected some of linear, conv, frozen, memory,",
+        "--skip|linear,conv,frozn|--skip: unknown part 'frozn', expected some of linear, conv, frozen, metrics, vit, memory,",
         "--skip|linear,conv,frozen,metrics,vit,memory,kmeans,engine-layer,engine-model|--skip names every part",
         "--steps|0|--steps must be at least 1",
         "--memory-steps|9|--memory-steps must be at least 10, got 9",
