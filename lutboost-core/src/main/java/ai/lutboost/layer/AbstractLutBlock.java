@@ -63,7 +63,7 @@ public abstract class AbstractLutBlock extends AbstractBlock {
         this.name = builder.name;
         this.spec = builder.spec;
         this.mode = builder.mode;
-        this.estimator = builder.spec == null ? Estimator.SOFT : builder.spec.estimator();
+        this.estimator = builder.spec.estimator();
         this.hard = new HardStraightThrough(builder.name);
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
         bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build());
