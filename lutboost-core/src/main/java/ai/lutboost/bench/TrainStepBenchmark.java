@@ -70,11 +70,7 @@ public final class TrainStepBenchmark {
                 // Not DJL's L2Loss: its mul(0.5) leaves backward reading a freed scalar (see
                 // Scalars), and garbage in the weights would time other arithmetic.
                 NDArray loss = pred.singletonOrThrow().sub(target).square().mean();
-                for (NDArray term : estimatorLosses) {
-                    loss = loss.add(term);
-                    term.attach(scope);
-                }
-                estimatorLosses.clear();
+                loss = AbstractLutBlock.addEstimatorLosses(loss, estimatorLosses, scope);
                 gc.backward(loss);
                 // Reading the loss waits for the step, so the timing covers all of it.
                 loss.getFloat();

@@ -371,6 +371,25 @@ public abstract class AbstractLutBlock extends AbstractBlock {
     }
 
     /**
+     * Adds the terms a training step's layers left in their list to that step's loss, hands the
+     * terms to the step's manager, and empties the list.
+     *
+     * @param loss the step's loss
+     * @param terms the list given to {@link #setEstimatorLosses}
+     * @param step the manager the step closes
+     * @return the loss with the terms added
+     */
+    public static NDArray addEstimatorLosses(NDArray loss, List<NDArray> terms, NDManager step) {
+        NDArray sum = loss;
+        for (NDArray term : terms) {
+            sum = sum.add(term);
+            term.attach(step);
+        }
+        terms.clear();
+        return sum;
+    }
+
+    /**
      * Returns how many centroids the hard estimator re-seeded since the last call.
      *
      * @return the count

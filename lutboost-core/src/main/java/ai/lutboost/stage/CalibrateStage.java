@@ -137,12 +137,10 @@ public final class CalibrateStage implements Stage {
                             NDArray x = inputs.get(b);
                             step.tempAttachAll(x);
                             errors.clear();
-                            terms.clear();
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 trainer.forward(new NDList(x));
                                 NDArray loss = errors.get(0);
-                                terms.forEach(t -> t.attach(step));
-                                gc.backward(terms.isEmpty() ? loss : loss.add(terms.get(0)));
+                                gc.backward(AbstractLutBlock.addEstimatorLosses(loss, terms, step));
                                 float value = loss.getFloat();
                                 if (!Float.isFinite(value)) {
                                     throw new TrainingDivergedException(String.format(Locale.ROOT,

@@ -111,12 +111,7 @@ public final class FinetuneStage extends AbstractTrainingStage {
                 errors.clear();
                 loss = loss.add(sum.mul(Scalars.of(sum, f.reconstruction())));
             }
-            for (NDArray term : estimatorTerms) {
-                loss = loss.add(term);
-                term.attach(data.head().getManager());
-            }
-            estimatorTerms.clear();
-            return loss;
+            return AbstractLutBlock.addEstimatorLosses(loss, estimatorTerms, data.head().getManager());
         };
     }
 
