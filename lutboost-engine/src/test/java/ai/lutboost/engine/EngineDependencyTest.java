@@ -90,10 +90,9 @@ class EngineDependencyTest {
     }
 
     @Test
-    void theScanSeesADjlReference() throws IOException, URISyntaxException {
+    void theScanSeesAReferenceOutsideTheJdk() throws IOException, URISyntaxException {
         Path self = Path.of(EngineDependencyTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path layerTest = self.resolve("ai/lutboost/layer/LutLinearTest.class");
-        List<String> names = referencedClasses(Files.readAllBytes(layerTest));
-        assertTrue(names.stream().anyMatch(n -> n.startsWith("ai/djl/")), "the scan must find DJL in a class that uses it");
+        List<String> names = referencedClasses(Files.readAllBytes(self.resolve("ai/lutboost/engine/EngineDependencyTest.class")));
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("org/junit/")), "the scan must find JUnit in this test");
     }
 }
