@@ -13,8 +13,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import ai.lutboost.model.BatchNormPairs;
-import ai.lutboost.model.LayerNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

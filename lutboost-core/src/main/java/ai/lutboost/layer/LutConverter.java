@@ -7,7 +7,6 @@ import ai.djl.nn.ChildBlocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
-import ai.lutboost.model.LayerNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;
+import ai.lutboost.layer.LayerNames;
 import java.io.DataInputStream;
 import java.io.IOException;
 

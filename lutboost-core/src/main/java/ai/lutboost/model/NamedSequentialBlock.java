@@ -2,6 +2,7 @@ package ai.lutboost.model;
 
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
+import ai.lutboost.layer.LayerNames;
 
 /**
  * A {@link SequentialBlock} whose children carry names chosen by the model author.

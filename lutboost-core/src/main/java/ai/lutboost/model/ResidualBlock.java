@@ -12,6 +12,8 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
+import ai.lutboost.layer.AddRounding;
+import ai.lutboost.layer.BatchNormPairs;
 import ai.lutboost.layer.InputQuantization;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

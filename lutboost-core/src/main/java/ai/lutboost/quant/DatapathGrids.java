@@ -1,7 +1,7 @@
 package ai.lutboost.quant;
 
 import ai.lutboost.layer.AbstractLutBlock;
-import ai.lutboost.model.AddRounding;
+import ai.lutboost.layer.AddRounding;
 import ai.lutboost.model.ResidualBlock;
 import java.util.Map;
 

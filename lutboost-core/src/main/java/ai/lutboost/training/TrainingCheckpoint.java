@@ -7,7 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.lutboost.datasets.Checksums;
-import ai.lutboost.model.LayerNames;
+import ai.lutboost.layer.LayerNames;
 import com.google.gson.JsonParseException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -14,7 +14,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
-import ai.lutboost.model.LayerNames;
 import ai.lutboost.model.ResidualCnn;
 import java.util.List;
 import java.util.Random;

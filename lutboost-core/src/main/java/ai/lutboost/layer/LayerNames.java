@@ -1,4 +1,4 @@
-package ai.lutboost.model;
+package ai.lutboost.layer;
 
 import ai.djl.nn.Block;
 import ai.djl.util.Pair;

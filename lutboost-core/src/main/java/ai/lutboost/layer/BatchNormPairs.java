@@ -1,4 +1,4 @@
-package ai.lutboost.model;
+package ai.lutboost.layer;
 
 import java.util.Map;
 

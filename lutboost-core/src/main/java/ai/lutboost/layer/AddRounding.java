@@ -1,8 +1,7 @@
-package ai.lutboost.model;
+package ai.lutboost.layer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.util.Preconditions;
-import ai.lutboost.layer.InputQuantization;
 
 /**
  * The grids a residual add's operands and sum take on the datapath, so that the frozen float
