@@ -1,5 +1,6 @@
 package ai.lutboost;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -20,5 +21,13 @@ class ArchitectureTest {
     @Test
     void packagesHaveNoCycle() {
         slices().matching("ai.lutboost.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void theDatapathGraphAndItsQuantizationKnowNoModelOfTheZoo() {
+        noClasses().that().resideInAnyPackage("ai.lutboost.graph..", "ai.lutboost.quant..")
+                .should().dependOnClassesThat().resideInAPackage("ai.lutboost.model..")
+                .because("a block reaches the datapath through its registered lowering, not by name")
+                .check(MAIN);
     }
 }

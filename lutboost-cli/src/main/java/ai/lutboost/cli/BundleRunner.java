@@ -35,16 +35,16 @@ final class BundleRunner {
         return output.resolve("bundle");
     }
 
-    static void export(Recipe recipe, ConvertedModel model, Path dataDir, Path bundle, int calibration, int golden,
-            boolean quiet, PrintWriter out) throws LutBoostException {
+    static void export(Recipe recipe, ConvertedModel model, Path dataDir, Path bundle, int golden, boolean quiet,
+            PrintWriter out) throws LutBoostException {
         DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager()) {
-            LabeledImages train = images(d, dataDir, false);
-            IntConsumer progress =
-                    quiet ? null : sampleProgress("export calibration", Math.min(calibration, train.count()), start);
-            BundleExporter.Result r = BundleExporter.export(model.block(), recipe, d, train, images(d, dataDir, true),
-                    bundle, calibration, golden, manager, progress);
+            LabeledImages test = images(d, dataDir, true);
+            IntConsumer progress = quiet ? null : sampleProgress("export golden vectors", Math.min(golden, test.count()),
+                    start);
+            BundleExporter.Result r = BundleExporter.export(model.block(), model.datapathPlan(), recipe, d, test, bundle,
+                    golden, manager, progress);
             out.printf(Locale.ROOT, "bundle            %s (%d ops, %d golden samples, %.1f s)%n", r.bundle(),
                     r.model().ops().size(), r.golden().samples(), (System.nanoTime() - start) / 1e9);
             out.flush();

@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
         name = "export",
         mixinStandardHelpOptions = true,
         header = "Export a frozen LUT model as a table bundle for hardware and the Java engine.",
-        description = "Loads the freeze stage's checkpoint from the run directory, calibrates activation "
-                + "formats on training images, and writes the bundle: manifest, integer tables, "
-                + "centroids, biases, dense int layers, hw/*.mem images and golden vectors, each with "
-                + "its SHA-256. A path ending in .lutb gives one zip file, any other a directory. "
+        description = "Loads the freeze stage's checkpoint and datapath plan (every tensor's format, "
+                + "calibrated once by that stage) from the run directory and writes the bundle: manifest, "
+                + "integer tables, centroids, biases, dense int layers, hw/*.mem images and golden vectors, "
+                + "each with its SHA-256. A path ending in .lutb gives one zip file, any other a directory. "
                 + "Writing is atomic, and the same checkpoint always gives the same bytes.")
 final class ExportCommand extends BaseCommand {
 
@@ -35,18 +35,14 @@ final class ExportCommand extends BaseCommand {
             description = "Where to write (default: <output>/bundle).")
     Path bundle;
 
-    @Option(names = "--calibration", paramLabel = "N", defaultValue = "2048",
-            description = "Training images that calibrate activation formats (default: ${DEFAULT-VALUE}).")
-    int calibration;
-
     @Option(names = "--golden", paramLabel = "N", defaultValue = "256",
             description = "Test images written as golden vectors (default: ${DEFAULT-VALUE}).")
     int golden;
 
     @Override
     protected int doCall() throws Exception {
-        if (calibration < 1 || golden < 1) {
-            throw new IllegalArgumentException("--calibration and --golden must be at least 1");
+        if (golden < 1) {
+            throw new IllegalArgumentException("--golden must be at least 1");
         }
         Recipe r = ShippedRecipes.load(recipe, options.overrides);
         Path output = RecipeRunner.outputDir(r, options);
@@ -61,7 +57,7 @@ final class ExportCommand extends BaseCommand {
                     + " converted from with --baseline");
         }
         RecipeRunner.exportFrozen(r, options, common, out(), base,
-                bundle != null ? bundle : BundleRunner.defaultBundle(output), calibration, golden);
+                bundle != null ? bundle : BundleRunner.defaultBundle(output), golden);
         return ExitCodes.OK;
     }
 }

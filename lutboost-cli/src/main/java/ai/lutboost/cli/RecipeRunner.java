@@ -7,7 +7,7 @@ import ai.lutboost.export.BundleExporter;
 import ai.lutboost.pipeline.Pipeline;
 import ai.lutboost.pipeline.PipelineReport;
 import ai.lutboost.pipeline.PipelineResult;
-import ai.lutboost.quant.QuantizationException;
+import ai.lutboost.graph.LoweringException;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.training.BaselineTrainer;
 import ai.lutboost.training.EpochMetrics;
@@ -64,9 +64,9 @@ final class RecipeRunner {
             if (result.model() != null && result.report().stage("freeze") != null) {
                 Path bundle = BundleRunner.defaultBundle(train.outputDir());
                 try {
-                    BundleRunner.export(recipe, result.model(), options.dataDir, bundle,
-                            BundleExporter.DEFAULT_CALIBRATION, BundleExporter.DEFAULT_GOLDEN, common.quiet, out);
-                } catch (QuantizationException e) {
+                    BundleRunner.export(recipe, result.model(), options.dataDir, bundle, BundleExporter.DEFAULT_GOLDEN,
+                            common.quiet, out);
+                } catch (LoweringException e) {
                     // The conversion itself succeeded and is checkpointed; only the hardware
                     // bundle is missing, and `lutboost export` fails with the same reason.
                     out.printf(Locale.ROOT, "bundle            not exported: %s%n", e.getMessage());
@@ -87,7 +87,7 @@ final class RecipeRunner {
 
     /** Loads the finished freeze stage of a run (every stage skipped, its checkpoint restored) and exports it. */
     static void exportFrozen(Recipe recipe, RecipeOptions options, CommonOptions common, PrintWriter out, Path baseline,
-            Path bundle, int calibration, int golden) throws LutBoostException {
+            Path bundle, int golden) throws LutBoostException {
         ShutdownGate.setAdvice("run the same command to export again");
         TrainOptions resumed =
                 new TrainOptions(outputDir(recipe, options), options.dataDir, true, options.device(), null, line -> { });
@@ -95,8 +95,7 @@ final class RecipeRunner {
         Pipeline pipeline = Pipeline.builder().setRecipe(recipe).setOptions(resumed).optFromStage("kmeans")
                 .optBaseline(baseline).build();
         try (PipelineResult result = pipeline.run()) {
-            BundleRunner.export(recipe, result.model(), options.dataDir, bundle, calibration, golden, common.quiet,
-                    out);
+            BundleRunner.export(recipe, result.model(), options.dataDir, bundle, golden, common.quiet, out);
         }
     }
 

@@ -7,10 +7,12 @@ import ai.djl.nn.Block;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.LabeledImages;
+import ai.lutboost.graph.FloatGraph;
+import ai.lutboost.graph.LoweringException;
+import ai.lutboost.quant.DatapathPlan;
 import ai.lutboost.quant.IntegerModel;
 import ai.lutboost.quant.IntegerModelBuilder;
 import ai.lutboost.quant.IntegerSimulation;
-import ai.lutboost.quant.QuantizationException;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.training.ShutdownGate;
 import java.io.IOException;
@@ -18,14 +20,12 @@ import java.nio.file.Path;
 import java.util.function.IntConsumer;
 
 /**
- * Exports a frozen model: calibrates activation formats on training images, builds the integer
- * model, computes golden vectors with the integer simulation on the first test images, and writes
- * the bundle.
+ * Exports a frozen model: builds the integer model from the freeze stage's datapath plan, computes
+ * golden vectors with the integer simulation on the first test images, and writes the bundle. It
+ * calibrates nothing: every format comes from the plan.
  */
 public final class BundleExporter {
 
-    /** Calibration images used when the caller does not say. */
-    public static final int DEFAULT_CALIBRATION = IntegerModelBuilder.DEFAULT_CALIBRATION;
     /** Golden samples written when the caller does not say. */
     public static final int DEFAULT_GOLDEN = 256;
 
@@ -50,43 +50,41 @@ public final class BundleExporter {
      * Exports a model.
      *
      * @param frozen the frozen model (after the freeze stage)
+     * @param plan the freeze stage's datapath plan, or {@code null} if it made none
      * @param recipe the recipe it was trained from
      * @param dataset the dataset
-     * @param train training images, the first {@code calibration} of which calibrate the formats
      * @param test test images, the first {@code goldenSamples} of which become golden vectors
      * @param target a directory, or a file ending in {@code .lutb}
-     * @param calibration calibration images
      * @param goldenSamples golden samples
      * @param manager where temporaries live
-     * @param progress told how many calibration images are done after each batch, or null
+     * @param progress told how many golden samples are done after each batch, or null
      * @return what was written
-     * @throws QuantizationException if the model has no integer form
+     * @throws LoweringException if the model has no integer form, or no plan
      * @throws IOException if the bundle cannot be written
      */
-    public static Result export(Block frozen, Recipe recipe, DatasetDescriptor dataset, LabeledImages train,
-            LabeledImages test, Path target, int calibration, int goldenSamples, NDManager manager,
-            IntConsumer progress) throws QuantizationException, IOException {
+    public static Result export(Block frozen, DatapathPlan plan, Recipe recipe, DatasetDescriptor dataset,
+            LabeledImages test, Path target, int goldenSamples, NDManager manager, IntConsumer progress)
+            throws LoweringException, IOException {
         int[] shape = {dataset.channels(), dataset.height(), dataset.width()};
+        if (plan == null) {
+            // Names the block the datapath lacks, when that is why the freeze stage made no plan.
+            FloatGraph.trace(frozen, shape);
+            throw new LoweringException("the model has no datapath plan: the freeze stage makes it; run it again"
+                    + " (--from-stage freeze)");
+        }
         IntegerModel.Provenance provenance = new IntegerModel.Provenance(recipe.name(), recipe.resolvedYaml(),
                 recipe.sha256(), recipe.seed(), dataset.name(), dataset.mean(), dataset.std(), dataset.classNames());
-        int count = Math.min(calibration, train.count());
-        // A stop request waits for the next calibration or golden batch, or for the bundle's
-        // atomic move: libtorch may not be called once the JVM unloads it, and a bundle is
-        // either written whole or not at all.
+        IntegerModel model = IntegerModelBuilder.build(frozen, shape, plan, provenance);
+        // A stop request waits for the next golden batch, or for the bundle's atomic move: libtorch
+        // may not be called once the JVM unloads it, and a bundle is either written whole or not at all.
         try (ShutdownGate.Region region = ShutdownGate.enter("export")) {
-            IntegerModel model;
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray images = images(scope, dataset, train, 0, count);
-                model = IntegerModelBuilder.build(frozen, shape, images, BATCH, provenance, done -> {
-                    if (progress != null) {
-                        progress.accept(done);
-                    }
-                    region.safePoint("calibration image", done, count);
-                });
-            }
             int samples = Math.min(goldenSamples, test.count());
-            GoldenVectors golden = golden(model, dataset, test, samples, manager,
-                    done -> region.safePoint("golden sample", done, samples));
+            GoldenVectors golden = golden(model, dataset, test, samples, manager, done -> {
+                if (progress != null) {
+                    progress.accept(done);
+                }
+                region.safePoint("golden sample", done, samples);
+            });
             TableBundleWriter.write(model, golden, target);
             return new Result(target, model, golden);
         }

@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
+import ai.lutboost.graph.Attention;
 import ai.lutboost.layer.Scalars;
 
 /**
@@ -19,7 +20,7 @@ import ai.lutboost.layer.Scalars;
  * projected by {@code proj}. The four projections are separate {@link Linear} children so that a
  * recipe can convert each to a LUT layer by name. Input and output {@code [B, T, D]}.
  */
-public class MultiHeadSelfAttention extends AbstractZooBlock {
+public class MultiHeadSelfAttention extends AbstractZooBlock implements Attention {
 
     private static final byte VERSION = 1;
 
@@ -42,11 +43,8 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
         addChildBlock("proj", Linear.builder().setUnits(dim).build());
     }
 
-    /**
-     * Returns the number of heads.
-     *
-     * @return the heads, each {@code D / heads} wide
-     */
+    /** {@inheritDoc} */
+    @Override
     public int getHeads() {
         return heads;
     }
@@ -59,6 +57,12 @@ public class MultiHeadSelfAttention extends AbstractZooBlock {
         NDArray k = child("key").forward(ps, inputs, training).singletonOrThrow();
         NDArray v = child("value").forward(ps, inputs, training).singletonOrThrow();
         return child("proj").forward(ps, new NDList(attend(q, k, v, heads)), training);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray attend(NDArray q, NDArray k, NDArray v) {
+        return attend(q, k, v, heads);
     }
 
     /**

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
+import ai.lutboost.graph.RoundedAdd;
 import ai.lutboost.layer.AddRounding;
 import ai.lutboost.layer.BatchNormPairs;
 import ai.lutboost.layer.InputQuantization;
@@ -29,7 +30,7 @@ import java.util.Map;
  * ({@code shortcut_bn}); otherwise it is the identity. Input {@code [B, C, H, W]}, output
  * {@code [B, filters, ceil(H/stride), ceil(W/stride)]}.
  */
-public class ResidualBlock extends AbstractZooBlock implements BatchNormPairs {
+public class ResidualBlock extends AbstractZooBlock implements BatchNormPairs, RoundedAdd {
 
     private static final byte VERSION = 2;
     /** Version 1 had no add rounding; baseline and earlier conversion checkpoints still load. */
@@ -99,20 +100,14 @@ public class ResidualBlock extends AbstractZooBlock implements BatchNormPairs {
         return new NDList(Activation.relu(sum));
     }
 
-    /**
-     * Makes the add round as the datapath does (the freeze stage sets it), or exact again.
-     *
-     * @param rounding the grids, or {@code null} for an exact add
-     */
+    /** {@inheritDoc} */
+    @Override
     public void setAddRounding(AddRounding rounding) {
         this.addRounding = rounding;
     }
 
-    /**
-     * Returns the add's grids.
-     *
-     * @return the grids, or {@code null} when the add is exact
-     */
+    /** {@inheritDoc} */
+    @Override
     public AddRounding getAddRounding() {
         return addRounding;
     }

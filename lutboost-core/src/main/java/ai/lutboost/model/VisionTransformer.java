@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.TruncatedNormalInitializer;
 import ai.djl.util.PairList;
 import ai.djl.util.Preconditions;
+import ai.lutboost.graph.TokenEmbedder;
 
 /**
  * ViT-tiny: a vision transformer small enough to train on a CPU.
@@ -25,7 +26,7 @@ import ai.djl.util.Preconditions;
  * token (or the mean of all tokens) goes to the classifier {@code head}. Input
  * {@code [B, C, H, W]}, output logits {@code [B, classes]}.
  */
-public class VisionTransformer extends AbstractZooBlock {
+public class VisionTransformer extends AbstractZooBlock implements TokenEmbedder {
 
     private static final byte VERSION = 1;
 
@@ -145,6 +146,24 @@ public class VisionTransformer extends AbstractZooBlock {
      */
     public Parameter getPositionEmbedding() {
         return posEmbed;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray classToken() {
+        return clsToken.getArray();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray positionEmbedding() {
+        return posEmbed.getArray();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray embed(NDArray patches) {
+        return tokens(patches, classToken(), positionEmbedding());
     }
 
     /** {@inheritDoc} */

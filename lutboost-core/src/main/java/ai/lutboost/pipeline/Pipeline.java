@@ -11,6 +11,7 @@ import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.LutConv2d;
 import ai.lutboost.model.ModelZoo;
+import ai.lutboost.quant.DatapathPlan;
 import ai.lutboost.recipe.LayerSpecResolver;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeException;
@@ -32,6 +33,7 @@ import ai.lutboost.training.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -319,6 +321,9 @@ public final class Pipeline {
         }
         try {
             model.load(TrainingCheckpoint.read(stageCheckpoint(name)));
+            if (name.equals("freeze")) {
+                model.setDatapathPlan(readPlan());
+            }
         } catch (CheckpointException e) {
             if (!name.equals("freeze")) {
                 throw e;
@@ -339,12 +344,46 @@ public final class Pipeline {
 
     private void writeStageCheckpoint(ConvertedModel model, String stage, StageResult result) throws LutBoostException {
         try {
+            if (stage.equals("freeze")) {
+                writePlan(model.datapathPlan());
+            }
             TrainingCheckpoint.write(options.outputDir().resolve("checkpoints"), stage,
                     new TrainingCheckpoint.State(recipe.sha256(), result.history().size(), true, result.history()),
                     model.block(), new byte[0]);
         } catch (IOException e) {
             throw new LutBoostException("cannot write checkpoint " + stage + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Written before the freeze checkpoint, which marks the stage done: a finished freeze has its plan. */
+    private void writePlan(DatapathPlan plan) throws IOException {
+        Path file = planFile();
+        if (plan == null) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, plan.toJson());
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The freeze stage's plan, or {@code null} when it made none (a model with no integer datapath). */
+    private DatapathPlan readPlan() throws CheckpointException {
+        Path file = planFile();
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return DatapathPlan.fromJson(Files.readString(file));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CheckpointException(file + ": " + e.getMessage() + "; run the freeze stage again: --from-stage"
+                    + " freeze", e);
+        }
+    }
+
+    private Path planFile() {
+        return options.outputDir().resolve("checkpoints").resolve(DatapathPlan.FILE_NAME);
     }
 
     /** Builds a {@link Pipeline}. */

@@ -1,8 +1,8 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.graph.RoundedAdd;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.AddRounding;
-import ai.lutboost.model.ResidualBlock;
 import java.util.Map;
 
 /**
@@ -10,6 +10,6 @@ import java.util.Map;
  * as the export calibrates them.
  *
  * @param lutInputs each LUT layer's input format, in graph order
- * @param adds each residual block's add grids, in graph order
+ * @param adds each rounded add's grids, in graph order
  */
-public record DatapathGrids(Map<AbstractLutBlock, FixedPointFormat> lutInputs, Map<ResidualBlock, AddRounding> adds) {}
+public record DatapathGrids(Map<AbstractLutBlock, FixedPointFormat> lutInputs, Map<RoundedAdd, AddRounding> adds) {}

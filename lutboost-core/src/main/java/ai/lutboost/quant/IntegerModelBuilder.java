@@ -9,14 +9,16 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.engine.TransformerArithmetic;
-import ai.lutboost.layer.AbstractLutBlock;
+import ai.lutboost.graph.FloatGraph;
+import ai.lutboost.graph.GraphNode;
+import ai.lutboost.graph.LoweringException;
+import ai.lutboost.graph.OpKind;
+import ai.lutboost.graph.RoundedAdd;
 import ai.lutboost.layer.AddRounding;
+import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.layer.InputQuantization;
 import ai.lutboost.layer.LutConv2d;
-import ai.lutboost.model.MultiHeadSelfAttention;
-import ai.lutboost.model.ResidualBlock;
-import ai.lutboost.model.VisionTransformer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,12 +76,12 @@ public final class IntegerModelBuilder {
      * @param batchSize images per calibration forward pass
      * @param provenance what the bundle records about the model's origin
      * @return the integer model
-     * @throws QuantizationException if a block has no datapath op, a table is not frozen, or an
+     * @throws LoweringException if a block has no datapath op, a table is not frozen, or an
      *     accumulator could overflow
      */
     public static IntegerModel build(
             Block root, int[] inputShape, NDArray calibration, int batchSize, IntegerModel.Provenance provenance)
-            throws QuantizationException {
+            throws LoweringException {
         return build(root, inputShape, calibration, batchSize, provenance, done -> { });
     }
 
@@ -94,37 +96,100 @@ public final class IntegerModelBuilder {
      * @param afterBatch told how many calibration images are done after each batch: progress, and
      *     a safe point for a stop request
      * @return the integer model
-     * @throws QuantizationException if a block has no datapath op, a table is not frozen, or an
+     * @throws LoweringException if a block has no datapath op, a table is not frozen, or an
      *     accumulator could overflow
      */
     public static IntegerModel build(Block root, int[] inputShape, NDArray calibration, int batchSize,
-            IntegerModel.Provenance provenance, IntConsumer afterBatch) throws QuantizationException {
+            IntegerModel.Provenance provenance, IntConsumer afterBatch) throws LoweringException {
+        return build(root, inputShape, plan(root, inputShape, calibration, batchSize, afterBatch), provenance);
+    }
+
+    /**
+     * Calibrates the datapath plan: one format per tensor, as {@link #build} uses them.
+     *
+     * @param root the frozen model (LUT tables frozen to fixed point, folded norms removed)
+     * @param inputShape one sample's shape {@code [C, H, W]}
+     * @param calibration calibration images, {@code [B, C, H, W]} normalized as in training
+     * @param batchSize images per calibration forward pass
+     * @param afterBatch told how many calibration images are done after each batch: progress, and
+     *     a safe point for a stop request
+     * @return the plan
+     * @throws LoweringException if a block has no datapath op, or two ops reading one tensor
+     *     record different grids
+     */
+    public static DatapathPlan plan(Block root, int[] inputShape, NDArray calibration, int batchSize,
+            IntConsumer afterBatch) throws LoweringException {
         FloatGraph graph = FloatGraph.trace(root, inputShape);
         Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize, afterBatch));
+        Map<String, FixedPointFormat> ordered = new LinkedHashMap<>();
+        ordered.put(graph.input(), formats.get(graph.input()));
+        for (GraphNode n : graph.nodes()) {
+            ordered.put(n.output(), formats.get(n.output()));
+        }
+        return new DatapathPlan(ordered, (int) calibration.getShape().get(0));
+    }
+
+    /**
+     * Builds the integer model from a calibrated plan, without calibrating.
+     *
+     * @param root the frozen model the plan was calibrated on
+     * @param inputShape one sample's shape {@code [C, H, W]}
+     * @param plan every tensor's format
+     * @param provenance what the bundle records about the model's origin
+     * @return the integer model
+     * @throws LoweringException if a block has no datapath op, a table is not frozen, an
+     *     accumulator could overflow, or the plan does not fit the model
+     */
+    public static IntegerModel build(Block root, int[] inputShape, DatapathPlan plan,
+            IntegerModel.Provenance provenance) throws LoweringException {
+        FloatGraph graph = FloatGraph.trace(root, inputShape);
+        Map<String, FixedPointFormat> formats = plan.formats();
+        List<String> names = new ArrayList<>();
+        names.add(graph.input());
+        graph.nodes().forEach(n -> names.add(n.output()));
+        if (!names.equals(List.copyOf(formats.keySet()))) {
+            throw new LoweringException("the datapath plan names the tensors " + formats.keySet() + " but the model has "
+                    + names + "; run the freeze stage again (--from-stage freeze)");
+        }
+        Map<String, FixedPointFormat> recorded = pinnedFormats(graph);
+        for (Map.Entry<String, FixedPointFormat> e : recorded.entrySet()) {
+            if (!e.getValue().equals(formats.get(e.getKey()))) {
+                throw new LoweringException("tensor " + e.getKey() + ": the model rounds it to " + e.getValue()
+                        + " but the datapath plan says " + formats.get(e.getKey())
+                        + "; run the freeze stage again (--from-stage freeze)");
+            }
+        }
+        for (GraphNode n : graph.nodes()) {
+            boolean keepsFormat = n.kind() == OpKind.MAXPOOL || n.kind() == OpKind.SELECT;
+            if (keepsFormat && !formats.get(n.output()).equals(formats.get(n.inputs().get(0)))) {
+                throw new LoweringException(n.name() + ": the datapath plan gives it the format "
+                        + formats.get(n.output()) + ", not its input's " + formats.get(n.inputs().get(0)));
+            }
+        }
         List<IntegerTensor> tensors = new ArrayList<>();
-        tensors.add(new IntegerTensor(graph.input, inputShape, formats.get(graph.input)));
+        tensors.add(new IntegerTensor(graph.input(), inputShape, formats.get(graph.input())));
         List<IntegerOp> ops = new ArrayList<>();
-        for (FloatGraph.Node n : graph.nodes) {
-            FixedPointFormat in = formats.get(n.inputs.get(0));
-            FixedPointFormat out = formats.get(n.output);
-            tensors.add(new IntegerTensor(n.output, n.outputShape, out));
-            int[] inShape = graph.shapes.get(n.inputs.get(0));
-            ops.add(switch (n.kind) {
+        for (GraphNode n : graph.nodes()) {
+            FixedPointFormat in = formats.get(n.inputs().get(0));
+            FixedPointFormat out = formats.get(n.output());
+            tensors.add(new IntegerTensor(n.output(), n.outputShape(), out));
+            int[] inShape = graph.shape(n.inputs().get(0));
+            ops.add(switch (n.kind()) {
                 case LUT -> lutOp(n, in, out);
                 case DENSE -> denseOp(n, in, out);
-                case MAXPOOL -> new MaxPoolOp(n.name, n.inputs.get(0), n.output, n.pool, n.pool);
+                case MAXPOOL -> new MaxPoolOp(n.name(), n.inputs().get(0), n.output(), n.pool(), n.pool());
                 case AVGPOOL -> avgPoolOp(n, in, out, inShape);
-                case ADD -> new AddOp(n.name, n.inputs.get(0), n.inputs.get(1), n.output,
-                        formats.get(n.inputs.get(0)).fractionBits() - out.fractionBits(),
-                        formats.get(n.inputs.get(1)).fractionBits() - out.fractionBits(), n.relu);
+                case ADD -> new AddOp(n.name(), n.inputs().get(0), n.inputs().get(1), n.output(),
+                        formats.get(n.inputs().get(0)).fractionBits() - out.fractionBits(),
+                        formats.get(n.inputs().get(1)).fractionBits() - out.fractionBits(), n.relu());
                 case TOKENS -> tokenOp(n, in, out);
                 case NORM -> normOp(n, in, inShape);
                 case ATTENTION -> attentionOp(n, formats, out, inShape);
-                case GELU -> new GeluOp(n.name, n.inputs.get(0), n.output);
-                case SELECT -> new SelectTokenOp(n.name, n.inputs.get(0), n.output, 0);
+                case GELU -> new GeluOp(n.name(), n.inputs().get(0), n.output());
+                case SELECT -> new SelectTokenOp(n.name(), n.inputs().get(0), n.output(), 0);
             });
         }
-        return new IntegerModel(tensors, ops, graph.input, graph.output(), provenance);
+        return new IntegerModel(tensors, ops, graph.input(), graph.output(), provenance);
     }
 
     /**
@@ -136,21 +201,21 @@ public final class IntegerModelBuilder {
      * @param calibration calibration images, {@code [B, C, H, W]} normalized as in training
      * @param batchSize images per calibration forward pass
      * @return the grids, in graph order
-     * @throws QuantizationException if a block has no datapath op, or two layers reading one
+     * @throws LoweringException if a block has no datapath op, or two layers reading one
      *     tensor record different formats
      */
     public static DatapathGrids datapathGrids(Block root, int[] inputShape, NDArray calibration, int batchSize)
-            throws QuantizationException {
+            throws LoweringException {
         FloatGraph graph = FloatGraph.trace(root, inputShape);
         Map<String, FixedPointFormat> formats = formats(graph, calibrate(graph, calibration, batchSize, done -> { }));
         Map<AbstractLutBlock, FixedPointFormat> lutInputs = new LinkedHashMap<>();
-        Map<ResidualBlock, AddRounding> adds = new LinkedHashMap<>();
-        for (FloatGraph.Node n : graph.nodes) {
-            if (n.kind == FloatGraph.Kind.LUT) {
-                lutInputs.put((AbstractLutBlock) n.block, formats.get(n.inputs.get(0)));
-            } else if (n.kind == FloatGraph.Kind.ADD && n.block instanceof ResidualBlock block) {
-                adds.put(block, new AddRounding(grid(formats.get(n.inputs.get(0))), grid(formats.get(n.inputs.get(1))),
-                        grid(formats.get(n.output))));
+        Map<RoundedAdd, AddRounding> adds = new LinkedHashMap<>();
+        for (GraphNode n : graph.nodes()) {
+            if (n.kind() == OpKind.LUT) {
+                lutInputs.put((AbstractLutBlock) n.block(), formats.get(n.inputs().get(0)));
+            } else if (n.kind() == OpKind.ADD && n.rounding() != null) {
+                adds.put(n.rounding(), new AddRounding(grid(formats.get(n.inputs().get(0))),
+                        grid(formats.get(n.inputs().get(1))), grid(formats.get(n.output()))));
             }
         }
         return new DatapathGrids(lutInputs, adds);
@@ -175,15 +240,15 @@ public final class IntegerModelBuilder {
      * @param root the frozen model
      * @param inputShape one sample's shape {@code [C, H, W]}
      * @return the names of the layers rounded
-     * @throws QuantizationException if a block has no datapath op
+     * @throws LoweringException if a block has no datapath op
      */
-    public static List<String> roundDenseWeights(Block root, int[] inputShape) throws QuantizationException {
+    public static List<String> roundDenseWeights(Block root, int[] inputShape) throws LoweringException {
         List<String> rounded = new ArrayList<>();
-        for (FloatGraph.Node n : FloatGraph.trace(root, inputShape).nodes) {
-            if (n.kind != FloatGraph.Kind.DENSE || n.norm != null) {
+        for (GraphNode n : FloatGraph.trace(root, inputShape).nodes()) {
+            if (n.kind() != OpKind.DENSE || n.norm() != null) {
                 continue;
             }
-            Parameter wp = n.block.getParameters().get("weight");
+            Parameter wp = n.block().getParameters().get("weight");
             float[] w = wp.getArray().toFloatArray();
             int units = (int) wp.getArray().getShape().get(0);
             int d = w.length / units;
@@ -195,7 +260,7 @@ public final class IntegerModelBuilder {
             }
             wp.getArray().set(w);
             wp.freeze(true);
-            rounded.add(n.name);
+            rounded.add(n.name());
         }
         return rounded;
     }
@@ -208,56 +273,64 @@ public final class IntegerModelBuilder {
      * (and max pooling passes that grid back to the tensor it pools).
      */
     private static Map<String, FixedPointFormat> formats(FloatGraph graph, Map<String, Double> maxAbs)
-            throws QuantizationException {
-        Map<String, FixedPointFormat> pinned = new HashMap<>();
-        for (FloatGraph.Node n : graph.nodes) {
-            InputQuantization q = n.kind == FloatGraph.Kind.LUT
-                    ? ((AbstractLutBlock) n.block).getInputQuantization() : null;
-            if (q != null) {
-                pin(pinned, n.inputs.get(0), format(q), n.name);
-            }
-            AddRounding add = n.kind == FloatGraph.Kind.ADD && n.block instanceof ResidualBlock r
-                    ? r.getAddRounding() : null;
-            if (add != null) {
-                pin(pinned, n.inputs.get(0), format(add.left()), n.name);
-                pin(pinned, n.inputs.get(1), format(add.right()), n.name);
-                pin(pinned, n.output, format(add.sum()), n.name);
-            }
-        }
-        for (int i = graph.nodes.size() - 1; i >= 0; i--) {
-            FloatGraph.Node n = graph.nodes.get(i);
-            boolean keepsFormat = n.kind == FloatGraph.Kind.MAXPOOL || n.kind == FloatGraph.Kind.SELECT;
-            if (keepsFormat && pinned.containsKey(n.output)) {
-                pinned.putIfAbsent(n.inputs.get(0), pinned.get(n.output));
-            }
-        }
+            throws LoweringException {
+        Map<String, FixedPointFormat> pinned = pinnedFormats(graph);
         Map<String, FixedPointFormat> formats = new HashMap<>();
-        formats.put(graph.input, pinned.getOrDefault(graph.input,
-                FixedPointFormat.fitting(INPUT_BITS, maxAbs.get(graph.input))));
+        formats.put(graph.input(), pinned.getOrDefault(graph.input(),
+                FixedPointFormat.fitting(INPUT_BITS, maxAbs.get(graph.input()))));
         String output = graph.output();
-        boolean transformer = graph.nodes.stream().anyMatch(n -> n.kind == FloatGraph.Kind.ATTENTION);
+        boolean transformer = graph.nodes().stream().anyMatch(n -> n.kind() == OpKind.ATTENTION);
         Set<String> narrow = new HashSet<>();
-        for (FloatGraph.Node n : graph.nodes) {
-            if (n.kind == FloatGraph.Kind.LUT || n.kind == FloatGraph.Kind.ATTENTION) {
-                narrow.addAll(n.inputs);
+        for (GraphNode n : graph.nodes()) {
+            if (n.kind() == OpKind.LUT || n.kind() == OpKind.ATTENTION) {
+                narrow.addAll(n.inputs());
             }
         }
-        for (FloatGraph.Node n : graph.nodes) {
-            int bits = n.output.equals(output) ? LOGIT_BITS
-                    : transformer && !narrow.contains(n.output) ? WIDE_ACTIVATION_BITS : ACTIVATION_BITS;
-            formats.put(n.output, switch (n.kind) {
-                case MAXPOOL, SELECT -> formats.get(n.inputs.get(0));
-                default -> pinned.getOrDefault(n.output, FixedPointFormat.fitting(bits, maxAbs.get(n.output)));
+        for (GraphNode n : graph.nodes()) {
+            int bits = n.output().equals(output) ? LOGIT_BITS
+                    : transformer && !narrow.contains(n.output()) ? WIDE_ACTIVATION_BITS : ACTIVATION_BITS;
+            formats.put(n.output(), switch (n.kind()) {
+                case MAXPOOL, SELECT -> formats.get(n.inputs().get(0));
+                default -> pinned.getOrDefault(n.output(), FixedPointFormat.fitting(bits, maxAbs.get(n.output())));
             });
         }
         return formats;
     }
 
+    /**
+     * The formats the frozen model's blocks record: LUT input grids and rounded adds' grids, and,
+     * through max pooling and token selection, the tensors those read.
+     */
+    private static Map<String, FixedPointFormat> pinnedFormats(FloatGraph graph) throws LoweringException {
+        Map<String, FixedPointFormat> pinned = new HashMap<>();
+        for (GraphNode n : graph.nodes()) {
+            InputQuantization q = n.kind() == OpKind.LUT
+                    ? ((AbstractLutBlock) n.block()).getInputQuantization() : null;
+            if (q != null) {
+                pin(pinned, n.inputs().get(0), format(q), n.name());
+            }
+            AddRounding add = n.rounding() == null ? null : n.rounding().getAddRounding();
+            if (add != null) {
+                pin(pinned, n.inputs().get(0), format(add.left()), n.name());
+                pin(pinned, n.inputs().get(1), format(add.right()), n.name());
+                pin(pinned, n.output(), format(add.sum()), n.name());
+            }
+        }
+        for (int i = graph.nodes().size() - 1; i >= 0; i--) {
+            GraphNode n = graph.nodes().get(i);
+            boolean keepsFormat = n.kind() == OpKind.MAXPOOL || n.kind() == OpKind.SELECT;
+            if (keepsFormat && pinned.containsKey(n.output())) {
+                pinned.putIfAbsent(n.inputs().get(0), pinned.get(n.output()));
+            }
+        }
+        return pinned;
+    }
+
     private static void pin(Map<String, FixedPointFormat> pinned, String tensor, FixedPointFormat f, String op)
-            throws QuantizationException {
+            throws LoweringException {
         FixedPointFormat earlier = pinned.putIfAbsent(tensor, f);
         if (earlier != null && !earlier.equals(f)) {
-            throw new QuantizationException(op + ": its grid " + f + " for tensor " + tensor + " differs from "
+            throw new LoweringException(op + ": its grid " + f + " for tensor " + tensor + " differs from "
                     + earlier + ", recorded by another op using it; rerun the freeze stage");
         }
     }
@@ -273,13 +346,13 @@ public final class IntegerModelBuilder {
                 batch.attach(scope);
                 ParameterStore ps = new ParameterStore(scope, false);
                 Map<String, NDArray> values = new HashMap<>();
-                values.put(graph.input, batch);
-                record(maxAbs, graph.input, batch);
-                for (FloatGraph.Node n : graph.nodes) {
-                    List<NDArray> in = n.inputs.stream().map(values::get).toList();
+                values.put(graph.input(), batch);
+                record(maxAbs, graph.input(), batch);
+                for (GraphNode n : graph.nodes()) {
+                    List<NDArray> in = n.inputs().stream().map(values::get).toList();
                     NDArray y = FloatGraph.evaluate(n, in, ps);
-                    values.put(n.output, y);
-                    record(maxAbs, n.output, y);
+                    values.put(n.output(), y);
+                    record(maxAbs, n.output(), y);
                 }
             }
             afterBatch.accept((int) Math.min(total, start + batchSize));
@@ -292,13 +365,13 @@ public final class IntegerModelBuilder {
         maxAbs.merge(name, m, Math::max);
     }
 
-    private static LutLayerOp lutOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out)
-            throws QuantizationException {
-        AbstractLutBlock layer = (AbstractLutBlock) n.block;
+    private static LutLayerOp lutOp(GraphNode n, FixedPointFormat in, FixedPointFormat out)
+            throws LoweringException {
+        AbstractLutBlock layer = (AbstractLutBlock) n.block();
         NDArray frozen = layer.getFrozenTable();
         int[] fractions = layer.getTableFractionBits();
         if (frozen == null || fractions == null) {
-            throw new QuantizationException("layer " + n.name + ": its table is not frozen to fixed point; run the"
+            throw new LoweringException("layer " + n.name() + ": its table is not frozen to fixed point; run the"
                     + " freeze stage before exporting");
         }
         int c = layer.getCodebooks();
@@ -316,7 +389,7 @@ public final class IntegerModelBuilder {
         for (int i = 0; i < t.length; i++) {
             double q = Math.scalb((double) t[i], fractions[i % units]);
             if (q != Math.rint(q) || Math.abs(q) > (1 << (bits - 1))) {
-                throw new QuantizationException("layer " + n.name + ": table entry " + i + " (" + t[i]
+                throw new LoweringException("layer " + n.name() + ": table entry " + i + " (" + t[i]
                         + ") is not a " + bits + "-bit integer at 2^-" + fractions[i % units]);
             }
             table[i] = (int) q;
@@ -327,13 +400,13 @@ public final class IntegerModelBuilder {
         for (int j = 0; j < units; j++) {
             bias[j] = (int) new FixedPointFormat(ACCUMULATOR_BITS, fractions[j], true).quantize(b[j]);
             shift[j] = fractions[j] - out.fractionBits();
-            checkAccumulator(n.name, j, bias[j], (long) c << (bits - 1));
+            checkAccumulator(n.name(), j, bias[j], (long) c << (bits - 1));
         }
         ConvGeometry conv = layer instanceof LutConv2d lc ? geometry(lc.getKernelShape(), lc.getStride(),
                 lc.getPadding(), lc.getDilation()) : null;
         int d = (int) layer.getInputLength();
-        return new LutLayerOp(n.name, n.inputs.get(0), n.output, conv, d, c, k, v, units, layer.getSpec().metric(),
-                bits, centroids, table, bias, shift, n.relu);
+        return new LutLayerOp(n.name(), n.inputs().get(0), n.output(), conv, d, c, k, v, units, layer.getSpec().metric(),
+                bits, centroids, table, bias, shift, n.relu());
     }
 
     /**
@@ -341,27 +414,26 @@ public final class IntegerModelBuilder {
      * averages, so keeping the input's format would waste the output's top bits, and the dense
      * classifier after a residual CNN's pool reads those 8 bits. The shift aligns the fractions.
      */
-    private static GlobalAvgPoolOp avgPoolOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out,
-            int[] inShape) throws QuantizationException {
+    private static GlobalAvgPoolOp avgPoolOp(GraphNode n, FixedPointFormat in, FixedPointFormat out,
+            int[] inShape) throws LoweringException {
         int[] r = GlobalAvgPoolOp.reciprocal(inShape[1] * inShape[2]);
         int shift = r[1] - (out.fractionBits() - in.fractionBits());
         if (shift < 0) {
-            throw new QuantizationException("pool " + n.name + ": its output format " + out + " is " + r[1]
+            throw new LoweringException("pool " + n.name() + ": its output format " + out + " is " + r[1]
                     + " or more bits finer than its input's " + in + "; the datapath's shift cannot be negative");
         }
-        return new GlobalAvgPoolOp(n.name, n.inputs.get(0), n.output, r[0], shift);
+        return new GlobalAvgPoolOp(n.name(), n.inputs().get(0), n.output(), r[0], shift);
     }
 
-    private static TokenEmbedOp tokenOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out) {
-        VisionTransformer vit = (VisionTransformer) n.block;
-        float[] cls = vit.getClassToken().getArray().toFloatArray();
-        float[] pos = vit.getPositionEmbedding().getArray().toFloatArray();
+    private static TokenEmbedOp tokenOp(GraphNode n, FixedPointFormat in, FixedPointFormat out) {
+        float[] cls = n.embedder().classToken().toFloatArray();
+        float[] pos = n.embedder().positionEmbedding().toFloatArray();
         int[] embedding = new int[pos.length];
         for (int i = 0; i < pos.length; i++) {
             double value = i < cls.length ? (double) pos[i] + cls[i] : pos[i];
             embedding[i] = (int) out.quantize(value);
         }
-        return new TokenEmbedOp(n.name, n.inputs.get(0), n.output, in.fractionBits() - out.fractionBits(), true,
+        return new TokenEmbedOp(n.name(), n.inputs().get(0), n.output(), in.fractionBits() - out.fractionBits(), true,
                 embedding);
     }
 
@@ -370,16 +442,16 @@ public final class IntegerModelBuilder {
      * below {@code 2^52} so that the float64 simulation holds it exactly (16-bit inputs allow
      * {@code D <= 64}, 8-bit ones {@code D <= 4096}).
      */
-    private static LayerNormOp normOp(FloatGraph.Node n, FixedPointFormat in, int[] inShape)
-            throws QuantizationException {
+    private static LayerNormOp normOp(GraphNode n, FixedPointFormat in, int[] inShape)
+            throws LoweringException {
         int d = inShape[inShape.length - 1];
         double variance = Math.scalb(Math.pow(d, 3), 2 * in.bits());
         if (variance >= Math.scalb(1.0, 52)) {
-            throw new QuantizationException("norm " + n.name + ": " + d + " entries of " + in.bits() + " bits can"
+            throw new LoweringException("norm " + n.name() + ": " + d + " entries of " + in.bits() + " bits can"
                     + " make the variance sum reach 2^52, beyond exact float64 simulation; use a narrower model");
         }
-        float[] g = n.block.getParameters().get("gamma").getArray().toFloatArray();
-        float[] b = n.block.getParameters().get("beta").getArray().toFloatArray();
+        float[] g = n.block().getParameters().get("gamma").getArray().toFloatArray();
+        float[] b = n.block().getParameters().get("beta").getArray().toFloatArray();
         double maxGamma = 0;
         for (float x : g) {
             maxGamma = Math.max(maxGamma, Math.abs(x));
@@ -393,39 +465,39 @@ public final class IntegerModelBuilder {
         for (int i = 0; i < d; i++) {
             gamma[i] = (int) gammaFormat.quantize(g[i]);
             if (Math.abs(Math.scalb((double) b[i], betaFormat.fractionBits())) > betaFormat.maxInt()) {
-                throw new QuantizationException("norm " + n.name + ": beta[" + i + "] = " + b[i] + " does not fit 32"
+                throw new LoweringException("norm " + n.name() + ": beta[" + i + "] = " + b[i] + " does not fit 32"
                         + " bits at 2^-" + betaFormat.fractionBits() + " (gamma's largest magnitude is " + maxGamma
                         + ")");
             }
             beta[i] = (int) betaFormat.quantize(b[i]);
         }
         long epsilon = Math.max(1, Math.round(LAYER_NORM_EPSILON * d * d * Math.scalb(1.0, 2 * in.fractionBits())));
-        return new LayerNormOp(n.name, n.inputs.get(0), n.output, epsilon, gamma, fGamma, beta);
+        return new LayerNormOp(n.name(), n.inputs().get(0), n.output(), epsilon, gamma, fGamma, beta);
     }
 
-    private static AttentionOp attentionOp(FloatGraph.Node n, Map<String, FixedPointFormat> formats,
+    private static AttentionOp attentionOp(GraphNode n, Map<String, FixedPointFormat> formats,
             FixedPointFormat out, int[] inShape) {
-        int heads = ((MultiHeadSelfAttention) n.block).getHeads();
+        int heads = n.attention().getHeads();
         int width = inShape[inShape.length - 1] / heads;
         int multiplier = (int) Math.round(Math.scalb(1.0, AttentionOp.MULTIPLIER_FRACTION) / Math.sqrt(width));
-        int fq = formats.get(n.inputs.get(0)).fractionBits();
-        int fk = formats.get(n.inputs.get(1)).fractionBits();
-        int fv = formats.get(n.inputs.get(2)).fractionBits();
-        return new AttentionOp(n.name, n.inputs.get(0), n.inputs.get(1), n.inputs.get(2), n.output, heads,
+        int fq = formats.get(n.inputs().get(0)).fractionBits();
+        int fk = formats.get(n.inputs().get(1)).fractionBits();
+        int fv = formats.get(n.inputs().get(2)).fractionBits();
+        return new AttentionOp(n.name(), n.inputs().get(0), n.inputs().get(1), n.inputs().get(2), n.output(), heads,
                 multiplier, fq + fk + AttentionOp.MULTIPLIER_FRACTION,
                 TransformerArithmetic.SOFTMAX_FRACTION + fv - out.fractionBits());
     }
 
-    private static DenseLayerOp denseOp(FloatGraph.Node n, FixedPointFormat in, FixedPointFormat out)
-            throws QuantizationException {
-        Parameter wp = n.block.getParameters().get("weight");
-        Parameter bp = n.block.getParameters().get("bias");
+    private static DenseLayerOp denseOp(GraphNode n, FixedPointFormat in, FixedPointFormat out)
+            throws LoweringException {
+        Parameter wp = n.block().getParameters().get("weight");
+        Parameter bp = n.block().getParameters().get("bias");
         float[] w = wp.getArray().toFloatArray();
         int units = (int) wp.getArray().getShape().get(0);
         int d = w.length / units;
         float[] b = bp != null && bp.isInitialized() ? bp.getArray().toFloatArray() : new float[units];
-        if (n.norm != null) {
-            float[][] affine = BatchNormFolding.affine(n.norm);
+        if (n.norm() != null) {
+            float[][] affine = BatchNormFolding.affine(n.norm());
             for (int i = 0; i < w.length; i++) {
                 w[i] *= affine[0][i / d];
             }
@@ -444,12 +516,12 @@ public final class IntegerModelBuilder {
             int acc = in.fractionBits() + q.formats()[j].fractionBits();
             bias[j] = (int) new FixedPointFormat(ACCUMULATOR_BITS, acc, true).quantize(b[j]);
             shift[j] = acc - out.fractionBits();
-            checkAccumulator(n.name, j, bias[j], (long) d << (in.bits() - 1 + WEIGHT_BITS - 1));
+            checkAccumulator(n.name(), j, bias[j], (long) d << (in.bits() - 1 + WEIGHT_BITS - 1));
         }
-        ConvGeometry conv = n.block instanceof Conv2d c ? geometry(c.getKernelShape(), c.getStride(),
+        ConvGeometry conv = n.block() instanceof Conv2d c ? geometry(c.getKernelShape(), c.getStride(),
                 c.getPadding(), c.getDilation()) : null;
-        return new DenseLayerOp(n.name, n.inputs.get(0), n.output, conv, d, units, WEIGHT_BITS, weights, bias, shift,
-                n.relu);
+        return new DenseLayerOp(n.name(), n.inputs().get(0), n.output(), conv, d, units, WEIGHT_BITS, weights, bias, shift,
+                n.relu());
     }
 
     /**
@@ -474,10 +546,10 @@ public final class IntegerModelBuilder {
      * independent of order and lets the batched simulation match the sequential engine.
      */
     private static void checkAccumulator(String layer, int column, long bias, long largestSum)
-            throws QuantizationException {
+            throws LoweringException {
         long limit = (1L << (ACCUMULATOR_BITS - 1)) - 1;
         if (Math.abs(bias) + largestSum > limit) {
-            throw new QuantizationException("layer " + layer + ", column " + column + ": bias " + bias
+            throw new LoweringException("layer " + layer + ", column " + column + ": bias " + bias
                     + " plus the largest sum " + largestSum + " can overflow the " + ACCUMULATOR_BITS
                     + "-bit accumulator; lower tableBits or the table's scale");
         }

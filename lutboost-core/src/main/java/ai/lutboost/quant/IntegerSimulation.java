@@ -1,7 +1,5 @@
 package ai.lutboost.quant;
 
-import static ai.lutboost.model.MultiHeadSelfAttention.splitHeads;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -250,6 +248,12 @@ public final class IntegerSimulation implements AutoCloseable {
         NDArray p = TransformerSimulation.softmax(products.mul(a.multiplier()), a.scoreFractionBits());
         NDArray context = p.matMul(splitHeads(v, a.heads())).transpose(0, 2, 1, 3).reshape(s);
         return saturate(TransformerSimulation.roundShift(context, a.outputShift()), out);
+    }
+
+    /** {@code [B, T, D]} to {@code [B, heads, T, D / heads]}: head {@code h} takes the h-th run of columns. */
+    private static NDArray splitHeads(NDArray x, int heads) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
     }
 
     private static Shape shape(int[] dims) {

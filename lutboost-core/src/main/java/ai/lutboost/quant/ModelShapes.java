@@ -1,5 +1,9 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.graph.FloatGraph;
+import ai.lutboost.graph.GraphNode;
+import ai.lutboost.graph.LoweringException;
+import ai.lutboost.graph.OpKind;
 import ai.djl.nn.Block;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LayerSpec;
@@ -32,26 +36,26 @@ public final class ModelShapes {
      * @param root the model (converted; batch norms after LUT layers folded, as after freeze)
      * @param inputShape one sample's shape
      * @return the layers in forward order
-     * @throws QuantizationException if a block has no datapath op
+     * @throws LoweringException if a block has no datapath op
      */
-    public static List<Layer> of(Block root, int[] inputShape) throws QuantizationException {
+    public static List<Layer> of(Block root, int[] inputShape) throws LoweringException {
         FloatGraph g = FloatGraph.trace(root, inputShape);
         List<Layer> out = new ArrayList<>();
-        for (FloatGraph.Node n : g.nodes) {
-            if (n.kind != FloatGraph.Kind.LUT && n.kind != FloatGraph.Kind.DENSE) {
+        for (GraphNode n : g.nodes()) {
+            if (n.kind() != OpKind.LUT && n.kind() != OpKind.DENSE) {
                 continue;
             }
-            int[] o = n.outputShape;
+            int[] o = n.outputShape();
             long positions = o.length == 3 ? (long) o[1] * o[2] : 1;
             long outputs = o[0];
             long d;
-            if (n.block instanceof AbstractLutBlock lut) {
+            if (n.block() instanceof AbstractLutBlock lut) {
                 d = lut.getInputLength();
-                out.add(new Layer(n.name, d, outputs, positions, lut.getSpec()));
+                out.add(new Layer(n.name(), d, outputs, positions, lut.getSpec()));
             } else {
-                long weights = n.block.getParameters().get("weight").getArray().size();
+                long weights = n.block().getParameters().get("weight").getArray().size();
                 d = weights / outputs;
-                out.add(new Layer(n.name, d, outputs, positions, null));
+                out.add(new Layer(n.name(), d, outputs, positions, null));
             }
         }
         return out;

@@ -83,6 +83,14 @@ abstract class AbstractTrainingStage implements Stage {
     }
 
     /**
+     * Runs once the last epoch is done, before the stage's result is taken.
+     *
+     * @param ctx the context
+     * @throws LutBoostException if the work fails
+     */
+    void afterTraining(StageContext ctx) throws LutBoostException {}
+
+    /**
      * Releases what {@link #loss} holds.
      *
      * @param ctx the context
@@ -165,6 +173,7 @@ abstract class AbstractTrainingStage implements Stage {
         } finally {
             finish(ctx);
         }
+        afterTraining(ctx);
         Map<String, Double> errors = measuresReconstruction()
                 ? ctx.reconstructionErrors(ctx.recipe().stages().calibrate().samples())
                 : Map.of();

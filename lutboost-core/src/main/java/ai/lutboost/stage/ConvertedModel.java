@@ -11,6 +11,7 @@ import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.layer.LutConverter;
 import ai.lutboost.layer.LutMode;
+import ai.lutboost.quant.DatapathPlan;
 import ai.lutboost.recipe.LayerSpecResolver;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeException;
@@ -36,6 +37,7 @@ public final class ConvertedModel implements AutoCloseable {
     private final Block block;
     private final Map<String, AbstractLutBlock> layers;
     private final LayerSpecResolver resolver;
+    private DatapathPlan datapathPlan;
 
     private ConvertedModel(Model model, Block block, Map<String, AbstractLutBlock> layers, LayerSpecResolver resolver) {
         this.model = model;
@@ -172,6 +174,25 @@ public final class ConvertedModel implements AutoCloseable {
      */
     public LayerSpecResolver resolver() {
         return resolver;
+    }
+
+    /**
+     * Returns the datapath plan the freeze stage calibrated.
+     *
+     * @return the plan, or {@code null} before the freeze stage, or for a model with no integer
+     *     datapath
+     */
+    public DatapathPlan datapathPlan() {
+        return datapathPlan;
+    }
+
+    /**
+     * Sets the datapath plan.
+     *
+     * @param plan the plan, or {@code null} for none
+     */
+    public void setDatapathPlan(DatapathPlan plan) {
+        this.datapathPlan = plan;
     }
 
     /** {@inheritDoc} */

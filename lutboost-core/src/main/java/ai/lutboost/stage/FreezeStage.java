@@ -9,16 +9,17 @@ import ai.djl.nn.Block;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.Split;
+import ai.lutboost.graph.LoweringException;
+import ai.lutboost.graph.RoundedAdd;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.BatchNormFolding;
 import ai.lutboost.layer.InputQuantization;
-import ai.lutboost.model.ResidualBlock;
 import ai.lutboost.quant.DatapathGrids;
 import ai.lutboost.quant.FixedPointFormat;
 import ai.lutboost.quant.IntegerModelBuilder;
-import ai.lutboost.quant.QuantizationException;
 import ai.lutboost.quant.TableQuantizer;
 import ai.lutboost.recipe.StagesSection;
+import ai.lutboost.training.ShutdownGate;
 import ai.lutboost.training.TrainingLoop;
 import java.util.Arrays;
 import java.util.Collection;
@@ -127,25 +128,19 @@ public final class FreezeStage extends AbstractTrainingStage {
      */
     private static void quantizeInputs(StageContext ctx) throws LutBoostException {
         ConvertedModel model = ctx.model();
-        int[] shape = Arrays.stream(ctx.inputShape().slice(1).getShape()).mapToInt(Math::toIntExact).toArray();
-        ImageClassificationDataset data = ctx.calibration(IntegerModelBuilder.DEFAULT_CALIBRATION, CALIBRATION_BATCH);
+        model.setDatapathPlan(null);
+        int[] shape = sampleShape(ctx);
         DatapathGrids grids;
         List<String> dense;
         try (NDManager scope = model.model().getNDManager().newSubManager()) {
-            NDList batches = new NDList();
-            // Each batch is closed after the action: its images move to the scope first.
-            StageContext.forEachBatch(data, scope, x -> {
-                NDArray batch = x.head();
-                batch.attach(scope);
-                batches.add(batch);
-            });
-            NDArray images = NDArrays.concat(batches);
+            NDArray images = calibrationImages(ctx, scope);
             dense = IntegerModelBuilder.roundDenseWeights(model.block(), shape);
             grids = IntegerModelBuilder.datapathGrids(model.block(), shape, images, CALIBRATION_BATCH);
-        } catch (QuantizationException e) {
+        } catch (LoweringException e) {
             // A model with a block the datapath lacks (a user's own layer) still freezes its
             // tables; it only cannot be exported, and the export says why.
             ctx.log("freeze: LUT inputs stay unrounded, the model has no integer datapath: " + e.getMessage());
+            ctx.model().setDatapathPlan(null);
             return;
         }
         if (!dense.isEmpty()) {
@@ -159,10 +154,52 @@ public final class FreezeStage extends AbstractTrainingStage {
         }
         ctx.log(line.toString());
         if (!grids.adds().isEmpty()) {
-            grids.adds().forEach(ResidualBlock::setAddRounding);
+            grids.adds().forEach(RoundedAdd::setAddRounding);
             ctx.log("freeze: " + grids.adds().size()
                     + " residual adds round their operands and sums as the datapath does");
         }
+    }
+
+    /**
+     * Calibrates the datapath plan on the model as training leaves it, once: the export builds the
+     * integer model from it. A model with no integer datapath gets none.
+     */
+    @Override
+    void afterTraining(StageContext ctx) throws LutBoostException {
+        ConvertedModel model = ctx.model();
+        int[] shape = sampleShape(ctx);
+        long start = System.nanoTime();
+        try (NDManager scope = model.model().getNDManager().newSubManager();
+                ShutdownGate.Region region = ShutdownGate.enter("the datapath calibration")) {
+            NDArray images = ctx.firstTrainingImages(IntegerModelBuilder.DEFAULT_CALIBRATION, scope);
+            int count = (int) images.getShape().get(0);
+            model.setDatapathPlan(IntegerModelBuilder.plan(model.block(), shape, images, CALIBRATION_BATCH,
+                    done -> region.safePoint("calibration image", done, count)));
+        } catch (LoweringException e) {
+            ctx.log("freeze: no datapath plan, the model has no integer datapath: " + e.getMessage());
+            model.setDatapathPlan(null);
+            return;
+        }
+        ctx.log(String.format(Locale.ROOT, "freeze: datapath plan calibrated, %d tensor formats on %d images (%.1f s)",
+                model.datapathPlan().formats().size(), model.datapathPlan().calibrationImages(),
+                (System.nanoTime() - start) / 1e9));
+    }
+
+    private static int[] sampleShape(StageContext ctx) {
+        return Arrays.stream(ctx.inputShape().slice(1).getShape()).mapToInt(Math::toIntExact).toArray();
+    }
+
+    /** The first training images the formats are calibrated on, in one array. */
+    private static NDArray calibrationImages(StageContext ctx, NDManager scope) throws LutBoostException {
+        ImageClassificationDataset data = ctx.calibration(IntegerModelBuilder.DEFAULT_CALIBRATION, CALIBRATION_BATCH);
+        NDList batches = new NDList();
+        // Each batch is closed after the action: its images move to the scope first.
+        StageContext.forEachBatch(data, scope, x -> {
+            NDArray batch = x.head();
+            batch.attach(scope);
+            batches.add(batch);
+        });
+        return NDArrays.concat(batches);
     }
 
     @Override

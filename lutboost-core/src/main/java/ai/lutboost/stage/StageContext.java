@@ -173,11 +173,35 @@ public final class StageContext {
     }
 
     /**
+     * The first images of the training files, normalized, as one tensor {@code [B, C, H, W]}: what
+     * the datapath plan is calibrated on. They do not depend on the seed or the validation split.
+     *
+     * @param count how many, at most
+     * @param manager the tensor's manager
+     * @return the images
+     * @throws LutBoostException if the data cannot be found or read
+     */
+    public NDArray firstTrainingImages(int count, NDManager manager) throws LutBoostException {
+        LabeledImages images = files(false);
+        int n = Math.min(count, images.count());
+        int size = images.imageSize();
+        float[] data = new float[n * size];
+        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(ImageClassificationDataset.normalized(images, d, i), 0, data, i * size, size);
+        }
+        return manager.create(data, new Shape(n, images.channels(), images.height(), images.width()));
+    }
+
+    /**
      * Starts a dataset builder for a split, reading the files once per run rather than once per
      * dataset: stages build several datasets each.
      */
     private ImageClassificationDataset.Builder builder(Split split) throws LutBoostException {
-        boolean test = split == Split.TEST;
+        return RecipeData.builder(recipe, options.dataDir(), split).optImages(files(split == Split.TEST));
+    }
+
+    private LabeledImages files(boolean test) throws LutBoostException {
         if ((test ? testImages : trainImages) == null) {
             DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
             Path directory = DatasetLocator.system().locate(d, options.dataDir()).directory();
@@ -188,7 +212,7 @@ public final class StageContext {
                 trainImages = images;
             }
         }
-        return RecipeData.builder(recipe, options.dataDir(), split).optImages(test ? testImages : trainImages);
+        return test ? testImages : trainImages;
     }
 
     /**

@@ -19,6 +19,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import ai.lutboost.graph.FloatGraph;
+import ai.lutboost.graph.GraphNode;
+import ai.lutboost.graph.LoweringException;
+import ai.lutboost.graph.RoundedAdd;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.AddRounding;
 import ai.lutboost.layer.InputQuantization;
@@ -29,7 +33,6 @@ import ai.lutboost.layer.LutLinear;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.layer.Metric;
 import ai.lutboost.model.NamedSequentialBlock;
-import ai.lutboost.model.ResidualBlock;
 import ai.lutboost.model.ResidualCnn;
 import ai.lutboost.stage.FreezeStage;
 import java.util.List;
@@ -209,13 +212,13 @@ class IntegerModelBuilderTest {
      * @return the elements that agree, and the tensor's element count
      */
     private static double[] onGrid(IntegerModel model, ai.djl.nn.Block net, NDArray x, String tensor, NDManager m)
-            throws QuantizationException {
+            throws LoweringException {
         FloatGraph graph = FloatGraph.trace(net, new int[] {1, 8, 8});
         ParameterStore ps = new ParameterStore(m, false);
         Map<String, NDArray> values = new java.util.HashMap<>();
-        values.put(graph.input, x);
-        for (FloatGraph.Node n : graph.nodes) {
-            values.put(n.output, FloatGraph.evaluate(n, n.inputs.stream().map(values::get).toList(), ps));
+        values.put(graph.input(), x);
+        for (GraphNode n : graph.nodes()) {
+            values.put(n.output(), FloatGraph.evaluate(n, n.inputs().stream().map(values::get).toList(), ps));
         }
         double[] real = values.get(tensor).toType(DataType.FLOAT64, false).toDoubleArray();
         try (IntegerSimulation sim = new IntegerSimulation(model, m)) {
@@ -235,7 +238,7 @@ class IntegerModelBuilderTest {
             NDArray calibration = m.randomNormal(new Shape(256, 1, 8, 8));
             NamedSequentialBlock net = frozenResidualCnn(m, calibration);
             int[] shape = {1, 8, 8};
-            Map<ResidualBlock, AddRounding> adds = IntegerModelBuilder.datapathGrids(net, shape, calibration, 64).adds();
+            Map<RoundedAdd, AddRounding> adds = IntegerModelBuilder.datapathGrids(net, shape, calibration, 64).adds();
             assertEquals(2, adds.size(), "one add per residual block");
             IntegerModel model = IntegerModelBuilder.build(net, shape, calibration, 64, PROVENANCE);
             List<AddOp> addOps = model.ops().stream().filter(o -> o instanceof AddOp).map(o -> (AddOp) o).toList();
@@ -262,7 +265,7 @@ class IntegerModelBuilderTest {
             assertEquals(GlobalAvgPoolOp.reciprocal(16)[1] - (poolOut - poolIn), pool.shift());
             String sum = addOps.get(1).output();
             double[] exact = onGrid(model, net, x, sum, m);
-            adds.forEach(ResidualBlock::setAddRounding);
+            adds.forEach(RoundedAdd::setAddRounding);
             IntegerModel pinned = IntegerModelBuilder.build(net, shape, calibration, 64, PROVENANCE);
             assertEquals(model.tensors().stream().map(IntegerTensor::format).toList(),
                     pinned.tensors().stream().map(IntegerTensor::format).toList(), "recorded grids are the calibrated formats");
@@ -276,11 +279,11 @@ class IntegerModelBuilderTest {
                     + firstBlock[0] + " of " + firstBlock[1] + " and " + rounded[0] + " of " + rounded[1]);
             assertTrue(exact[0] < rounded[1] / 2, "exact adds: " + exact[0] + " of " + exact[1]);
 
-            ResidualBlock first = adds.keySet().iterator().next();
+            RoundedAdd first = adds.keySet().iterator().next();
             AddRounding recorded = first.getAddRounding();
             InputQuantization coarser = new InputQuantization(8, recorded.sum().fractionBits() - 1);
             first.setAddRounding(new AddRounding(recorded.left(), recorded.right(), coarser));
-            QuantizationException e = assertThrows(QuantizationException.class,
+            LoweringException e = assertThrows(LoweringException.class,
                     () -> IntegerModelBuilder.build(net, shape, calibration, 64, PROVENANCE));
             assertTrue(e.getMessage().contains("stage1.block1.add") && e.getMessage().contains("rerun the freeze stage"),
                     e.getMessage());
@@ -350,7 +353,7 @@ class IntegerModelBuilderTest {
             NamedSequentialBlock net = new NamedSequentialBlock();
             net.add("fc", Linear.builder().setUnits(4).build()).add("act", Activation.sigmoidBlock());
             net.initialize(m, DataType.FLOAT32, new Shape(1, 6));
-            QuantizationException e = assertThrows(QuantizationException.class,
+            LoweringException e = assertThrows(LoweringException.class,
                     () -> IntegerModelBuilder.build(net, new int[] {6}, m.randomNormal(new Shape(4, 6)), 4, PROVENANCE));
             assertTrue(e.getMessage().contains("block act") && e.getMessage().contains("sigmoid"), e.getMessage());
             assertTrue(e.isBadInput());
@@ -365,7 +368,7 @@ class IntegerModelBuilderTest {
             LutLinear lut = LutLinear.fromDense(m, fc, "fc", LayerSpec.of(4, 4));
             lut.setMode(LutMode.HARD);
             SequentialBlock net = new SequentialBlock().add(lut);
-            QuantizationException e = assertThrows(QuantizationException.class,
+            LoweringException e = assertThrows(LoweringException.class,
                     () -> IntegerModelBuilder.build(net, new int[] {8}, m.randomNormal(new Shape(4, 8)), 4, PROVENANCE));
             assertTrue(e.getMessage().contains("freeze stage"), e.getMessage());
         }

@@ -9,7 +9,11 @@ import ai.lutboost.cli.LutBoostCommand;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.Split;
 import ai.lutboost.engine.LutModel;
+import ai.lutboost.export.TableBundleReader;
 import ai.lutboost.pipeline.PipelineReport;
+import ai.lutboost.quant.DatapathPlan;
+import ai.lutboost.quant.FixedPointFormat;
+import ai.lutboost.quant.IntegerTensor;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeLoader;
 import ai.lutboost.training.RecipeData;
@@ -19,9 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +105,42 @@ class BundleEndToEndTest {
         assertEquals(100 * freeze, Double.parseDouble(m.group(2)), 0.005, "float accuracy is the freeze stage's");
         assertEquals(percent(runOutput, "engine accuracy"), Double.parseDouble(m.group(3)), 0.005);
         assertTrue(Integer.parseInt(m.group(1)) >= 250, "engine and float model agree on " + m.group(1) + "/500");
+    }
+
+    /**
+     * The freeze stage calibrates once and saves the plan; the export takes every format from it
+     * and calibrates nothing: a plan edited by hand shows up in the bundle as edited.
+     */
+    @Test
+    void exportTakesEveryFormatFromTheFreezeStagesPlan() throws Exception {
+        Path planFile = run.resolve("checkpoints").resolve(DatapathPlan.FILE_NAME);
+        DatapathPlan plan = DatapathPlan.fromJson(Files.readString(planFile));
+        assertEquals(List.copyOf(plan.formats().values()), formats(run.resolve("bundle")), "run's bundle");
+
+        Path copy = dir.resolve("edited-plan");
+        try (Stream<Path> files = Files.walk(run)) {
+            for (Path p : files.filter(p -> !p.startsWith(run.resolve("bundle"))).toList()) {
+                Path target = copy.resolve(run.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        Map<String, FixedPointFormat> edited = new LinkedHashMap<>(plan.formats());
+        String logits = List.copyOf(edited.keySet()).get(edited.size() - 1);
+        FixedPointFormat f = edited.get(logits);
+        edited.put(logits, new FixedPointFormat(f.bits(), f.fractionBits() - 1, f.signed()));
+        Files.writeString(copy.resolve("checkpoints").resolve(DatapathPlan.FILE_NAME),
+                new DatapathPlan(edited, plan.calibrationImages()).toJson());
+        Path bundle = copy.resolve("bundle");
+        execute(0, args("export", "-r", "quickstart", "-o", copy.toString(), "--bundle", bundle.toString(), "-q"));
+        assertEquals(List.copyOf(edited.values()), formats(bundle), "the edited plan's formats, " + logits + " too");
+    }
+
+    private static List<FixedPointFormat> formats(Path bundle) throws Exception {
+        return TableBundleReader.read(bundle).model().tensors().stream().map(IntegerTensor::format).toList();
     }
 
     @Test
@@ -210,20 +253,21 @@ class BundleEndToEndTest {
     }
 
     /**
-     * SIGTERM to a real {@code export} while it calibrates: it stops after the batch in progress,
-     * says where, and writes neither the bundle nor a temporary one, with no JVM crash report.
+     * SIGTERM to a real {@code export} while it computes golden vectors: it stops after the batch
+     * in progress, says where, and writes neither the bundle nor a temporary one, with no JVM crash
+     * report.
      */
     @Test
-    void sigtermStopsExportDuringCalibrationWithNothingWritten() throws Exception {
+    void sigtermStopsExportDuringGoldenVectorsWithNothingWritten() throws Exception {
         Path stop = Files.createDirectories(dir.resolve("stop-export"));
         Path target = stop.resolve("bundle");
         List<String> command = args("export", "-r", "quickstart", "-o", run.toString(), "--bundle", target.toString(),
-                "--calibration", "60000");
-        SigtermProbe.Stopped stopped = SigtermProbe.stopWhenPrinted(stop, "export calibration", Duration.ofMinutes(2),
+                "--golden", "10000");
+        SigtermProbe.Stopped stopped = SigtermProbe.stopWhenPrinted(stop, "export golden vectors", Duration.ofMinutes(2),
                 command.toArray(String[]::new));
         String out = stopped.output();
         assertEquals(143, stopped.exitCode(), out);
-        assertTrue(out.matches("(?s).*stopping on request after calibration image \\d+/60000 of export; run the same"
+        assertTrue(out.matches("(?s).*stopping on request after golden sample \\d+/10000 of export; run the same"
                 + " command to export again\\R.*"), out);
         try (var files = Files.list(stop)) {
             assertEquals(List.of("child.log"), files.map(p -> p.getFileName().toString()).toList(),

@@ -1,4 +1,4 @@
-package ai.lutboost.quant;
+package ai.lutboost.graph;
 
 import ai.lutboost.LutBoostException;
 
@@ -7,7 +7,7 @@ import ai.lutboost.LutBoostException;
  * yet frozen, or a layer whose accumulator could overflow. The model or recipe has to change, so
  * this counts as bad input.
  */
-public class QuantizationException extends LutBoostException {
+public class LoweringException extends LutBoostException {
 
     private static final long serialVersionUID = 1L;
 
@@ -16,7 +16,7 @@ public class QuantizationException extends LutBoostException {
      *
      * @param message what is wrong and with which layer
      */
-    public QuantizationException(String message) {
+    public LoweringException(String message) {
         super(message);
     }
 
