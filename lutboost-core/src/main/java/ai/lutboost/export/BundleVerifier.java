@@ -179,7 +179,7 @@ public final class BundleVerifier {
     }
 
     private static String writer(IntegerModel model, String tensor) {
-        return model.ops().stream().filter(o -> o.output().equals(tensor)).map(o -> o.kind() + " " + o.name())
+        return model.ops().stream().filter(o -> o.output().equals(tensor)).map(o -> o.kind().manifestName() + " " + o.name())
                 .findFirst().orElse("the input quantization");
     }
 }

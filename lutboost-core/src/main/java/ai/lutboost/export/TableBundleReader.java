@@ -1,6 +1,8 @@
 package ai.lutboost.export;
 
 import ai.lutboost.engine.BundleFormatException;
+import ai.lutboost.engine.BundleSchema;
+import ai.lutboost.engine.BundleSchema.OpType;
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.layer.Metric;
 import ai.lutboost.quant.AddOp;
@@ -134,9 +136,9 @@ public final class TableBundleReader {
             throw new BundleFormatException("manifest.json", "not valid JSON: " + e.getMessage(), e);
         }
         int version = m.get("formatVersion").getAsInt();
-        if (version != LutModel.FORMAT_VERSION) {
+        if (version != BundleSchema.FORMAT_VERSION) {
             throw new BundleFormatException("manifest.json", "unknown format version " + version + "; expected "
-                    + LutModel.FORMAT_VERSION);
+                    + BundleSchema.FORMAT_VERSION);
         }
         for (Map.Entry<String, JsonElement> e : m.getAsJsonObject("files").entrySet()) {
             String actual = TableBundleWriter.sha256(file(e.getKey()));
@@ -192,10 +194,14 @@ public final class TableBundleReader {
         JsonArray inputs = o.getAsJsonArray("inputs");
         String input = inputs.get(0).getAsString();
         String output = o.get("output").getAsString();
-        switch (kind) {
-            case "lut_linear", "lut_conv2d" -> {
+        OpType type = OpType.of(kind);
+        if (type == null) {
+            throw new BundleFormatException("manifest.json", "unknown op \"" + kind + "\" in " + name);
+        }
+        return switch (type) {
+            case LUT_LINEAR, LUT_CONV2D -> {
                 int bits = tensors.get(input).format().bits();
-                return new LutLayerOp(name, input, output, geometry(o), o.get("inputLength").getAsInt(),
+                yield new LutLayerOp(name, input, output, geometry(o), o.get("inputLength").getAsInt(),
                         o.get("codebooks").getAsInt(), o.get("k").getAsInt(), o.get("v").getAsInt(),
                         o.get("units").getAsInt(), Metric.parse(o.get("metric").getAsString()),
                         o.get("tableBits").getAsInt(), unpack(file(o.get("centroids").getAsString()), bits),
@@ -203,48 +209,47 @@ public final class TableBundleReader {
                         unpack(file(o.get("bias").getAsString()), 32), ints(o.getAsJsonArray("outputShift")),
                         o.get("relu").getAsBoolean());
             }
-            case "linear", "conv2d" -> {
-                return new DenseLayerOp(name, input, output, geometry(o), o.get("inputLength").getAsInt(),
+            case LINEAR, CONV2D -> {
+                yield new DenseLayerOp(name, input, output, geometry(o), o.get("inputLength").getAsInt(),
                         o.get("units").getAsInt(), o.get("weightBits").getAsInt(),
                         unpack(file(o.get("weights").getAsString()), o.get("weightBits").getAsInt()),
                         unpack(file(o.get("bias").getAsString()), 32), ints(o.getAsJsonArray("outputShift")),
                         o.get("relu").getAsBoolean());
             }
-            case "maxpool2d" -> {
-                return new MaxPoolOp(name, input, output, ints(o.getAsJsonArray("kernel")),
+            case MAXPOOL2D -> {
+                yield new MaxPoolOp(name, input, output, ints(o.getAsJsonArray("kernel")),
                         ints(o.getAsJsonArray("stride")));
             }
-            case "global_avgpool2d" -> {
-                return new GlobalAvgPoolOp(name, input, output, o.get("multiplier").getAsInt(),
+            case GLOBAL_AVGPOOL2D -> {
+                yield new GlobalAvgPoolOp(name, input, output, o.get("multiplier").getAsInt(),
                         o.get("shift").getAsInt());
             }
-            case "add" -> {
-                return new AddOp(name, input, inputs.get(1).getAsString(), output, o.get("leftShift").getAsInt(),
+            case ADD -> {
+                yield new AddOp(name, input, inputs.get(1).getAsString(), output, o.get("leftShift").getAsInt(),
                         o.get("rightShift").getAsInt(), o.get("relu").getAsBoolean());
             }
-            case "tokens" -> {
-                return new TokenEmbedOp(name, input, output, o.get("shift").getAsInt(),
+            case TOKENS -> {
+                yield new TokenEmbedOp(name, input, output, o.get("shift").getAsInt(),
                         o.get("classToken").getAsBoolean(),
                         unpack(file(o.get("embedding").getAsString()), tensors.get(output).format().bits()));
             }
-            case "layer_norm" -> {
-                return new LayerNormOp(name, input, output, o.get("epsilon").getAsLong(),
+            case LAYER_NORM -> {
+                yield new LayerNormOp(name, input, output, o.get("epsilon").getAsLong(),
                         unpack(file(o.get("gamma").getAsString()), LayerNormOp.GAMMA_BITS),
                         o.get("gammaFractionBits").getAsInt(), unpack(file(o.get("beta").getAsString()), 32));
             }
-            case "attention" -> {
-                return new AttentionOp(name, input, inputs.get(1).getAsString(), inputs.get(2).getAsString(), output,
+            case ATTENTION -> {
+                yield new AttentionOp(name, input, inputs.get(1).getAsString(), inputs.get(2).getAsString(), output,
                         o.get("heads").getAsInt(), o.get("multiplier").getAsInt(),
                         o.get("scoreFractionBits").getAsInt(), o.get("outputShift").getAsInt());
             }
-            case "gelu" -> {
-                return new GeluOp(name, input, output);
+            case GELU -> {
+                yield new GeluOp(name, input, output);
             }
-            case "select_token" -> {
-                return new SelectTokenOp(name, input, output, o.get("token").getAsInt());
+            case SELECT_TOKEN -> {
+                yield new SelectTokenOp(name, input, output, o.get("token").getAsInt());
             }
-            default -> throw new BundleFormatException("manifest.json", "unknown op \"" + kind + "\" in " + name);
-        }
+        };
     }
 
     private static ConvGeometry geometry(JsonObject o) {

@@ -1,6 +1,6 @@
 package ai.lutboost.export;
 
-import ai.lutboost.engine.LutModel;
+import ai.lutboost.engine.BundleSchema;
 import ai.lutboost.quant.AddOp;
 import ai.lutboost.quant.AttentionOp;
 import ai.lutboost.quant.ConvGeometry;
@@ -143,7 +143,7 @@ public final class TableBundleWriter {
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "lutboost-bundle");
-        m.put("formatVersion", LutModel.FORMAT_VERSION);
+        m.put("formatVersion", BundleSchema.FORMAT_VERSION);
         m.put("producer", PRODUCER);
         IntegerModel.Provenance p = model.provenance();
         Map<String, Object> recipe = new LinkedHashMap<>();
@@ -191,7 +191,7 @@ public final class TableBundleWriter {
     private static Map<String, Object> describe(IntegerOp op, Map<String, IntegerTensor> tensors,
             Map<String, byte[]> files) {
         Map<String, Object> e = new LinkedHashMap<>();
-        e.put("op", op.kind());
+        e.put("op", op.kind().manifestName());
         e.put("name", op.name());
         e.put("inputs", op.inputs());
         e.put("output", op.output());

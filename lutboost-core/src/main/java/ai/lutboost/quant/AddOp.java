@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record AddOp(String name, String left, String right, String output, int l
     }
 
     @Override
-    public String kind() {
-        return "add";
+    public OpType kind() {
+        return OpType.ADD;
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ public record AttentionOp(
     }
 
     @Override
-    public String kind() {
-        return "attention";
+    public OpType kind() {
+        return OpType.ATTENTION;
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public record DenseLayerOp(
     }
 
     @Override
-    public String kind() {
-        return conv == null ? "linear" : "conv2d";
+    public OpType kind() {
+        return conv == null ? OpType.LINEAR : OpType.CONV2D;
     }
 }

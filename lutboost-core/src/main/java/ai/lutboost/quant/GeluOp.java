@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public record GeluOp(String name, String input, String output) implements Intege
     }
 
     @Override
-    public String kind() {
-        return "gelu";
+    public OpType kind() {
+        return OpType.GELU;
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -23,8 +24,8 @@ public record GlobalAvgPoolOp(String name, String input, String output, int mult
     }
 
     @Override
-    public String kind() {
-        return "global_avgpool2d";
+    public OpType kind() {
+        return OpType.GLOBAL_AVGPOOL2D;
     }
 
     /**

@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -31,9 +32,9 @@ public sealed interface IntegerOp permits LutLayerOp, DenseLayerOp, MaxPoolOp, G
     String output();
 
     /**
-     * Returns the op's kind as the bundle manifest names it.
+     * Returns the op's type in the bundle's schema.
      *
-     * @return e.g. {@code lut_conv2d}
+     * @return the type
      */
-    String kind();
+    OpType kind();
 }

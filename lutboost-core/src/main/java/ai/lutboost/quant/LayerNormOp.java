@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -28,7 +29,7 @@ public record LayerNormOp(
     }
 
     @Override
-    public String kind() {
-        return "layer_norm";
+    public OpType kind() {
+        return OpType.LAYER_NORM;
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import ai.lutboost.layer.Metric;
 import java.util.List;
 
@@ -39,7 +40,7 @@ public record LutLayerOp(
     }
 
     @Override
-    public String kind() {
-        return conv == null ? "lut_linear" : "lut_conv2d";
+    public OpType kind() {
+        return conv == null ? OpType.LUT_LINEAR : OpType.LUT_CONV2D;
     }
 }

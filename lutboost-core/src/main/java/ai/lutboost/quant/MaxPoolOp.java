@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public record MaxPoolOp(String name, String input, String output, int[] kernel, 
     }
 
     @Override
-    public String kind() {
-        return "maxpool2d";
+    public OpType kind() {
+        return OpType.MAXPOOL2D;
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public record SelectTokenOp(String name, String input, String output, int token)
     }
 
     @Override
-    public String kind() {
-        return "select_token";
+    public OpType kind() {
+        return OpType.SELECT_TOKEN;
     }
 }

@@ -1,5 +1,6 @@
 package ai.lutboost.quant;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ public record TokenEmbedOp(String name, String input, String output, int shift, 
     }
 
     @Override
-    public String kind() {
-        return "tokens";
+    public OpType kind() {
+        return OpType.TOKENS;
     }
 }

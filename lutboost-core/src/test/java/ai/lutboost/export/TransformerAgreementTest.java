@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
+import ai.lutboost.engine.BundleSchema.OpType;
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LayerSpec;
@@ -22,7 +23,6 @@ import ai.lutboost.layer.Metric;
 import ai.lutboost.model.VisionTransformer;
 import ai.lutboost.quant.IntegerModel;
 import ai.lutboost.quant.IntegerModelBuilder;
-import ai.lutboost.quant.IntegerOp;
 import ai.lutboost.quant.IntegerSimulation;
 import ai.lutboost.quant.TableQuantizer;
 import java.io.IOException;
@@ -90,7 +90,7 @@ class TransformerAgreementTest {
                     PROVENANCE);
             assertEquals(List.of("conv2d", "tokens", "layer_norm", "linear", "linear", "linear", "attention", "linear",
                     "add", "layer_norm", "linear", "gelu", "linear", "add", "layer_norm", "select_token", "linear"),
-                    model.ops().stream().map(IntegerOp::kind).toList());
+                    model.ops().stream().map(o -> o.kind().manifestName()).toList());
             assertEquals(List.of(5, 16), List.of(model.tensor("tokens").shape()[0], model.tensor("tokens").shape()[1]));
             assertEquals(8, model.tensor("encoder1.attn.query").format().bits(), "attention operands are int8");
             assertEquals(16, model.tensor("encoder1.add1").format().bits(), "the residual stream is wide");
@@ -137,7 +137,7 @@ class TransformerAgreementTest {
             }
             IntegerModel model = IntegerModelBuilder.build(vit, INPUT, m.randomNormal(new Shape(256, 1, 8, 8)), 64,
                     PROVENANCE);
-            assertEquals(6, model.ops().stream().filter(o -> o.kind().equals("lut_linear")).count());
+            assertEquals(6, model.ops().stream().filter(o -> o.kind() == OpType.LUT_LINEAR).count());
             assertAgree(model, 200, m);
         }
     }

@@ -1,5 +1,6 @@
 package ai.lutboost.engine;
 
+import ai.lutboost.engine.BundleSchema.OpType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ import java.util.stream.IntStream;
  */
 public final class LutModel {
 
-    /** The bundle format version this engine reads. */
-    public static final int FORMAT_VERSION = 1;
 
     private static final int MAX_ELEMENTS = 1 << 26;
     private static final int MAX_OPS = 10_000;
@@ -321,9 +320,9 @@ public final class LutModel {
                 throw new BundleFormatException(ManifestObject.FILE, "format must be \"lutboost-bundle\"");
             }
             long version = m.integer("formatVersion", Long.MIN_VALUE, Long.MAX_VALUE);
-            if (version != FORMAT_VERSION) {
+            if (version != BundleSchema.FORMAT_VERSION) {
                 throw new BundleFormatException(ManifestObject.FILE, "unknown format version " + version
-                        + "; this engine reads version " + FORMAT_VERSION);
+                        + "; this engine reads version " + BundleSchema.FORMAT_VERSION);
             }
             ManifestObject fileList = m.object("files");
             for (Map.Entry<String, Object> e : fileList.raw().entrySet()) {
@@ -401,6 +400,11 @@ public final class LutModel {
             for (int i = 0; i < list.size(); i++) {
                 ManifestObject o = new ManifestObject(list.get(i), "ops[" + i + "]");
                 String kind = o.string("op");
+                OpType type = OpType.of(kind);
+                if (type == null) {
+                    throw new BundleFormatException(ManifestObject.FILE, o.where("op") + " \"" + kind
+                            + "\" is not an op of format version " + BundleSchema.FORMAT_VERSION);
+                }
                 String name = o.string("name");
                 String out = o.string("output");
                 if (!out.equals(names.get(i + 1))) {
@@ -417,31 +421,29 @@ public final class LutModel {
                     }
                     in[j] = t;
                 }
-                int expectedInputs = kind.equals("add") ? 2 : kind.equals("attention") ? 3 : 1;
-                if (in.length != expectedInputs) {
+                if (in.length != type.operands()) {
                     throw new BundleFormatException(ManifestObject.FILE, o.where("inputs") + " has " + in.length
-                            + " entries, " + kind + " takes " + expectedInputs);
+                            + " entries, " + kind + " takes " + type.operands());
                 }
                 int outIndex = i + 1;
-                switch (kind) {
-                    case "lut_linear", "lut_conv2d" -> readLut(o, name, kind, in[0], outIndex);
-                    case "linear", "conv2d" -> readDense(o, name, kind, in[0], outIndex);
-                    case "maxpool2d" -> readMaxPool(o, name, in[0], outIndex);
-                    case "global_avgpool2d" -> readAvgPool(o, name, in[0], outIndex);
-                    case "add" -> readAdd(o, name, in, outIndex);
-                    case "tokens" -> readTokens(o, name, in[0], outIndex);
-                    case "layer_norm" -> readLayerNorm(o, name, in[0], outIndex);
-                    case "attention" -> readAttention(o, name, in, outIndex);
-                    case "gelu" -> readGelu(o, name, in[0], outIndex);
-                    case "select_token" -> readSelectToken(o, name, in[0], outIndex);
-                    default -> throw new BundleFormatException(ManifestObject.FILE, o.where("op") + " \"" + kind
-                            + "\" is not an op of format version " + FORMAT_VERSION);
+                switch (type) {
+                    case LUT_LINEAR, LUT_CONV2D -> readLut(o, name, type, in[0], outIndex);
+                    case LINEAR, CONV2D -> readDense(o, name, type, in[0], outIndex);
+                    case MAXPOOL2D -> readMaxPool(o, name, in[0], outIndex);
+                    case GLOBAL_AVGPOOL2D -> readAvgPool(o, name, in[0], outIndex);
+                    case ADD -> readAdd(o, name, in, outIndex);
+                    case TOKENS -> readTokens(o, name, in[0], outIndex);
+                    case LAYER_NORM -> readLayerNorm(o, name, in[0], outIndex);
+                    case ATTENTION -> readAttention(o, name, in, outIndex);
+                    case GELU -> readGelu(o, name, in[0], outIndex);
+                    case SELECT_TOKEN -> readSelectToken(o, name, in[0], outIndex);
                 }
             }
         }
 
-        Patches patches(ManifestObject o, String kind, int in, int out, int units) throws BundleFormatException {
-            if (!kind.endsWith("conv2d")) {
+        Patches patches(ManifestObject o, OpType type, int in, int out, int units)
+                throws BundleFormatException {
+            if (!type.isConv()) {
                 int[] inShape = shapes.get(in);
                 int[] expected = inShape.length == 2 ? new int[] {inShape[0], units} : new int[] {units};
                 if (!java.util.Arrays.equals(shapes.get(out), expected)) {
@@ -488,9 +490,10 @@ public final class LutModel {
             return d;
         }
 
-        void readLut(ManifestObject o, String name, String kind, int in, int out) throws BundleFormatException {
+        void readLut(ManifestObject o, String name, OpType type, int in, int out)
+                throws BundleFormatException {
             int units = o.integer("units", 1, 1 << 16);
-            Patches p = patches(o, kind, in, out, units);
+            Patches p = patches(o, type, in, out, units);
             int d = inputLength(o, p, in);
             int v = o.integer("v", 1, 1 << 10);
             int k = o.integer("k", 2, 1 << 16);
@@ -520,14 +523,15 @@ public final class LutModel {
             ops.add(new LutLayer(name, in, out, p, d, c, k, v, units, metric, centroids, table, bias, shift,
                     bits.get(out), relu));
             long bytes = (long) c * k * units * width(tableBits) + (long) c * k * v * width(inBits) + 4L * units;
-            summaries.add(new LayerSummary(name, kind, "C=" + c + " K=" + k + " v=" + v + " " + metricName
-                    + " table int" + tableBits + (relu ? " relu" : ""), format(out), bytes,
+            summaries.add(new LayerSummary(name, type.manifestName(), "C=" + c + " K=" + k + " v=" + v + " "
+                    + metricName + " table int" + tableBits + (relu ? " relu" : ""), format(out), bytes,
                     (Math.log(k) / Math.log(2)) / v));
         }
 
-        void readDense(ManifestObject o, String name, String kind, int in, int out) throws BundleFormatException {
+        void readDense(ManifestObject o, String name, OpType type, int in, int out)
+                throws BundleFormatException {
             int units = o.integer("units", 1, 1 << 16);
-            Patches p = patches(o, kind, in, out, units);
+            Patches p = patches(o, type, in, out, units);
             int d = inputLength(o, p, in);
             int weightBits = o.integer("weightBits", 2, 16);
             int[] shift = o.ints("outputShift", units, -30, 62);
@@ -539,8 +543,8 @@ public final class LutModel {
             }
             ops.add(new DenseLayer(name, in, out, p, d, units, weights, bias, shift, bits.get(out), relu));
             long bytes = (long) units * d * width(weightBits) + 4L * units;
-            summaries.add(new LayerSummary(name, kind, "D=" + d + " N=" + units + " weights int" + weightBits
-                    + (relu ? " relu" : ""), format(out), bytes, bits.get(in)));
+            summaries.add(new LayerSummary(name, type.manifestName(), "D=" + d + " N=" + units + " weights int"
+                    + weightBits + (relu ? " relu" : ""), format(out), bytes, bits.get(in)));
         }
 
         void readMaxPool(ManifestObject o, String name, int in, int out) throws BundleFormatException {
@@ -557,8 +561,8 @@ public final class LutModel {
             }
             sameFormat(o, in, out);
             ops.add(new MaxPool(name, in, out, shape, kernel, stride));
-            summaries.add(new LayerSummary(name, "maxpool2d", kernel[0] + "x" + kernel[1] + " stride " + stride[0]
-                    + "x" + stride[1], format(out), 0, 0));
+            summaries.add(new LayerSummary(name, OpType.MAXPOOL2D.manifestName(), kernel[0] + "x" + kernel[1]
+                    + " stride " + stride[0] + "x" + stride[1], format(out), 0, 0));
         }
 
         void readAvgPool(ManifestObject o, String name, int in, int out) throws BundleFormatException {
@@ -573,8 +577,8 @@ public final class LutModel {
             int multiplier = o.integer("multiplier", 1, (1 << 16) - 1);
             int shift = o.integer("shift", 0, 62);
             ops.add(new GlobalAvgPool(name, in, out, shape, multiplier, shift, bits.get(out)));
-            summaries.add(new LayerSummary(name, "global_avgpool2d", "x" + multiplier + " >> " + shift, format(out),
-                    0, 0));
+            summaries.add(new LayerSummary(name, OpType.GLOBAL_AVGPOOL2D.manifestName(), "x" + multiplier + " >> "
+                    + shift, format(out), 0, 0));
         }
 
         void readAdd(ManifestObject o, String name, int[] in, int out) throws BundleFormatException {
@@ -587,7 +591,7 @@ public final class LutModel {
             int right = o.integer("rightShift", -30, 30);
             boolean relu = o.bool("relu");
             ops.add(new ResidualAdd(name, in[0], in[1], out, left, right, bits.get(out), relu));
-            summaries.add(new LayerSummary(name, "add", names.get(in[0]) + " + " + names.get(in[1])
+            summaries.add(new LayerSummary(name, OpType.ADD.manifestName(), names.get(in[0]) + " + " + names.get(in[1])
                     + (relu ? " relu" : ""), format(out), 0, 0));
         }
 
@@ -606,7 +610,7 @@ public final class LutModel {
             int[] embedding = ints(o, "embedding", elements(o, expected[0], expected[1], 1), bits.get(out));
             ops.add(new TokenEmbedding(name, in, out, shape[0], shape[1] * shape[2], shift, cls, embedding,
                     bits.get(out)));
-            summaries.add(new LayerSummary(name, "tokens", expected[0] + " tokens of " + expected[1]
+            summaries.add(new LayerSummary(name, OpType.TOKENS.manifestName(), expected[0] + " tokens of " + expected[1]
                     + (cls ? ", class token first" : ""), format(out), 2L * embedding.length, 0));
         }
 
@@ -638,7 +642,8 @@ public final class LutModel {
             int[] gamma = ints(o, "gamma", d, 16);
             int[] beta = ints(o, "beta", d, 32);
             ops.add(new LayerNormalization(name, in, out, d, epsilon, gamma, fGamma, beta, fOut, bits.get(out)));
-            summaries.add(new LayerSummary(name, "layer_norm", "D=" + d + " gamma int16", format(out), 6L * d, 0));
+            summaries.add(new LayerSummary(name, OpType.LAYER_NORM.manifestName(), "D=" + d + " gamma int16",
+                    format(out), 6L * d, 0));
         }
 
         void readAttention(ManifestObject o, String name, int[] in, int out) throws BundleFormatException {
@@ -666,8 +671,8 @@ public final class LutModel {
             int shift = o.integer("outputShift", -30, 62);
             ops.add(new SelfAttention(name, in[0], in[1], in[2], out, shape[0], shape[1], heads, multiplier,
                     scoreFraction, shift, bits.get(out)));
-            summaries.add(new LayerSummary(name, "attention", heads + " heads, scores x" + multiplier + " at 2^-"
-                    + scoreFraction + ", softmax uint8", format(out), 0, 0));
+            summaries.add(new LayerSummary(name, OpType.ATTENTION.manifestName(), heads + " heads, scores x"
+                    + multiplier + " at 2^-" + scoreFraction + ", softmax uint8", format(out), 0, 0));
         }
 
         void readGelu(ManifestObject o, String name, int in, int out) throws BundleFormatException {
@@ -681,7 +686,7 @@ public final class LutModel {
                         + " at least -30 fraction bits and gives outputs with -14 to 47; got " + fIn + " and " + fOut);
             }
             ops.add(new Gelu(name, in, out, fIn, fOut, bits.get(out)));
-            summaries.add(new LayerSummary(name, "gelu", "integer polynomial", format(out), 0, 0));
+            summaries.add(new LayerSummary(name, OpType.GELU.manifestName(), "integer polynomial", format(out), 0, 0));
         }
 
         void readSelectToken(ManifestObject o, String name, int in, int out) throws BundleFormatException {
@@ -696,7 +701,8 @@ public final class LutModel {
             }
             sameFormat(o, in, out);
             ops.add(new SelectToken(name, in, out, token, shape[1]));
-            summaries.add(new LayerSummary(name, "select_token", "token " + token, format(out), 0, 0));
+            summaries.add(new LayerSummary(name, OpType.SELECT_TOKEN.manifestName(), "token " + token, format(out),
+                    0, 0));
         }
 
         void sameFormat(ManifestObject o, int in, int out) throws BundleFormatException {
