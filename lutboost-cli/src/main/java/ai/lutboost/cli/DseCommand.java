@@ -81,6 +81,12 @@ final class DseCommand extends BaseCommand {
         for (String m : metrics) {
             ms.add(Metric.parse(m));
         }
+        for (int k : ks) {
+            if (k < 2 || Integer.bitCount(k) != 1) {
+                throw new IllegalArgumentException("--k " + k + ": K must be a power of two from 2 on (a centroid"
+                        + " index takes log2(K) bits on the datapath)");
+            }
+        }
         List<SweepPoint> points = SweepPoint.grid(vs, ks, ms, tableBits);
         Device device = options.device();
         if (mixed && points.size() < 2) {

@@ -94,7 +94,7 @@ class LutBoostCommandTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "--k|16,0|--set lut.defaults.k=0: key 'lut.defaults.k': expected",
+        "--k|16,0|--k 0: K must be a power of two from 2 on",
         "--mixed|--k=16|--mixed needs a sweep of at least two points, got 1",
         "--budget|-1|--budget must be a number of accuracy points of at least 0, got -1.0"})
     void dseRejectsABadSweepBeforeTrainingTheBaseline(String option, String value, String message) {
@@ -164,6 +164,49 @@ class LutBoostCommandTest {
         assertTrue(res.err().startsWith("error: " + beta + ":6: key 'lut.hardEstimator.beta': expected a number >= 0.0"),
                 res.err());
         assertFalse(Files.exists(dir.resolve("e")) || Files.exists(dir.resolve("b")), "nothing written");
+    }
+
+    @Test
+    void aKThatIsNotAPowerOfTwoIsRefusedWithTheReason() throws Exception {
+        String lut = String.join("\n", "name: r", "model:", "  arch: lenet5", "lut:",
+                "  defaults: {v: 4, k: 16}", "  byName:", "    fc1: {k: 12}", "");
+        Path r = Files.writeString(dir.resolve("k.yaml"), lut);
+        CliFixture res = CliFixture.run("convert", "-r", r.toString(), "-o", dir.resolve("k").toString());
+        assertEquals(2, res.exitCode(), res.err());
+        assertEquals("error: " + r + ":7: key 'lut.byName.fc1.k': expected a power of two from 2 to 65536 (a centroid"
+                + " index takes log2(K) bits on the datapath), found 12\n", res.err());
+        res = CliFixture.run("dse", "-q", "--v", "4", "--k", "8,12", "-o", dir.resolve("kd").toString());
+        assertEquals(2, res.exitCode(), res.err());
+        assertTrue(res.err().startsWith("error: --k 12: K must be a power of two"), res.err());
+        assertFalse(Files.exists(dir.resolve("k")) || Files.exists(dir.resolve("kd")), "nothing written");
+    }
+
+    @Test
+    void aVThatDoesNotDivideALayerIsReportedBeforeTheBaselineTrains() {
+        Path out = dir.resolve("v");
+        CliFixture res = CliFixture.run("run", "quickstart", "--set", "lut.byName.fc1.v=7", "-o", out.toString());
+        assertEquals(2, res.exitCode(), res.err());
+        assertTrue(res.err().startsWith("error: recipes/quickstart.yaml (shipped): lut: layer fc1: v=7 does not divide"
+                + " its input length 400; valid v: [1, 2, 4, 5, 8, 10, 16, 20, 25, 40, 50], or set pad: true"),
+                res.err());
+        assertFalse(Files.exists(out.resolve("checkpoints")), "the baseline may not train first");
+    }
+
+    @Test
+    void aRecipeOfRandomBytesAndAnOutputPathUnderAFileAreBadInputWithTheReason() throws Exception {
+        byte[] noise = new byte[4096];
+        new java.util.Random(1).nextBytes(noise);
+        Path junk = Files.write(dir.resolve("junk.yaml"), noise);
+        CliFixture res = CliFixture.run("convert", "-r", junk.toString(), "-o", dir.resolve("j").toString());
+        assertEquals(2, res.exitCode(), res.err());
+        assertTrue(res.err().startsWith("error: " + junk + ": expected a YAML recipe in UTF-8 text, found bytes that"
+                + " are not UTF-8 text"), res.err());
+
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        res = CliFixture.run("train", "-r", "quickstart", "-o", file.resolve("run").toString());
+        assertEquals(2, res.exitCode(), res.err());
+        assertTrue(res.err().startsWith("error: cannot write " + file.resolve("run").resolve("recipe.resolved.yaml")
+                + ": " + file.resolve("run") + ": Not a directory; choose another output location (-o)"), res.err());
     }
 
     @Test

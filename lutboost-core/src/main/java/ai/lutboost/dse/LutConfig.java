@@ -37,11 +37,12 @@ public record LutConfig(int v, int k, Metric metric, int tableBits, int accBits,
     }
 
     /**
-     * Returns the bits an activation costs: {@code log2(K) / v}.
+     * Returns the bits an activation costs on the datapath: a {@code ceil(log2(K))}-bit index per
+     * {@code v} activations.
      *
      * @return bits per activation
      */
     public double bitsPerActivation() {
-        return Math.log(k) / Math.log(2) / v;
+        return (double) (32 - Integer.numberOfLeadingZeros(k - 1)) / v;
     }
 }

@@ -70,12 +70,23 @@ public record LayerSpec(int v, int k, Metric metric, int tableBits, boolean pad,
     }
 
     /**
-     * Returns the bits each activation costs: {@code log2(K) / v}.
+     * Returns the bits each activation costs on the datapath: one index of
+     * {@link #indexBits()} bits per {@code v} activations, {@code log2(K) / v} when {@code K} is a
+     * power of two.
      *
-     * @return equivalent bits per activation
+     * @return stored bits per activation
      */
     public double bitsPerActivation() {
-        return Math.log(k) / Math.log(2) / v;
+        return (double) indexBits() / v;
+    }
+
+    /**
+     * Returns the width of a centroid index as the datapath stores it.
+     *
+     * @return {@code ceil(log2(K))}
+     */
+    public int indexBits() {
+        return 32 - Integer.numberOfLeadingZeros(k - 1);
     }
 
     /**

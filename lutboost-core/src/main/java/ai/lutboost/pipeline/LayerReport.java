@@ -15,7 +15,7 @@ import ai.lutboost.layer.LayerSpec;
  * @param codebooks {@code C}
  * @param inputLength {@code D}
  * @param units {@code N}
- * @param bitsPerActivation {@code log2(K) / v}
+ * @param bitsPerActivation stored index bits per activation, {@code ceil(log2(K)) / v}
  * @param tableBytes {@code C K N tableBits / 8}, table bits rounded up to 8 or 16 as stored
  * @param centroidBytes {@code C K v} bytes at 8-bit activations
  * @param where the recipe file and line that set the spec

@@ -91,6 +91,16 @@ public final class Pipeline {
         return run(() -> ModelZoo.build(recipe.model(), d), new Shape(1, d.channels(), d.height(), d.width()));
     }
 
+    /** A model built in code must take the dataset's images, or it trains a whole baseline before failing. */
+    private void checkInputShape(Shape inputShape) throws LutBoostException {
+        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
+        Shape images = new Shape(1, d.channels(), d.height(), d.width());
+        if (!inputShape.equals(images)) {
+            throw new IllegalArgumentException("the model's input shape " + inputShape + " is not the shape of "
+                    + d.name() + "'s images, " + images);
+        }
+    }
+
     /**
      * Returns a builder.
      *
@@ -106,6 +116,10 @@ public final class Pipeline {
         if (until > 0 && !recipe.converts()) {
             throw new RecipeException(recipe.source(), "lut", "a lut section for stages after baseline",
                     "none (this recipe trains a baseline only; run 'lutboost train', or add a lut section)");
+        }
+        checkInputShape(inputShape);
+        if (until > 0) {
+            ConvertedModel.checkFits(recipe, architecture, inputShape);
         }
         Path out = options.outputDir();
         Path reportFile = out.resolve(PipelineReport.FILE);
@@ -321,18 +335,19 @@ public final class Pipeline {
         }
         try {
             model.load(TrainingCheckpoint.read(stageCheckpoint(name)));
-            if (name.equals("freeze")) {
-                model.setDatapathPlan(readPlan());
-            }
         } catch (CheckpointException e) {
             if (!name.equals("freeze")) {
                 throw e;
             }
             // Since 19ada95 the freeze stage folds a dense conv's batch norm into the conv, so
             // an older freeze checkpoint of such a model no longer fits the structure it leaves.
-            throw new CheckpointException(e.getMessage() + " If the freeze stage ran before 2026-11-24 on a model"
+            String reason = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+            throw new CheckpointException(reason + " If the freeze stage ran before 2026-11-24 on a model"
                     + " with a batch norm after a dense conv (the residual CNN's stem), run it again: --from-stage"
                     + " freeze", e);
+        }
+        if (name.equals("freeze")) {
+            model.setDatapathPlan(readPlan());
         }
         options.log().accept("stages up to " + name + " finished; continuing from " + stageCheckpoint(name));
         return last + 1;

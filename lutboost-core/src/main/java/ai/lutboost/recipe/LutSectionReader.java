@@ -15,6 +15,9 @@ final class LutSectionReader {
 
     static final List<String> LAYER_TYPES = List.of("linear", "conv2d");
 
+    /** Any K trains, but a hardware index of ceil(log2 K) bits with unused codes wastes the bits it claims to save. */
+    private static final String K_REASON = "a centroid index takes log2(K) bits on the datapath";
+
     private LutSectionReader() {}
 
     static LutSection readLut(MappingReader lut) throws RecipeException {
@@ -51,7 +54,7 @@ final class LutSectionReader {
 
     private static LayerSpec spec(MappingReader m, LayerSpec base) throws RecipeException {
         int v = (int) m.integer("v", base.v(), 1, 4096);
-        int k = (int) m.integer("k", base.k(), 2, 1 << 16);
+        int k = (int) m.powerOfTwo("k", base.k(), 2, 1 << 16, K_REASON);
         String defaultMetric = base.metric().name().toLowerCase(java.util.Locale.ROOT);
         Metric metric = Metric.parse(m.string("metric", defaultMetric, "l2", "l1", "chebyshev"));
         int bits = (int) m.integer("tableBits", base.tableBits(), 4, 16);
@@ -73,7 +76,7 @@ final class LutSectionReader {
         }
         MappingReader m = new MappingReader(parent.file(), parent.prefix() + key + ".", node, parent.origins());
         Integer v = m.has("v") ? (int) m.integer("v", 0, 1, 4096) : null;
-        Integer k = m.has("k") ? (int) m.integer("k", 0, 2, 1 << 16) : null;
+        Integer k = m.has("k") ? (int) m.powerOfTwo("k", 0, 2, 1 << 16, K_REASON) : null;
         Metric metric = m.has("metric") ? Metric.parse(m.string("metric", null, "l2", "l1", "chebyshev")) : null;
         Integer bits = m.has("tableBits") ? (int) m.integer("tableBits", 0, 4, 16) : null;
         Boolean pad = m.has("pad") ? m.bool("pad", false) : null;

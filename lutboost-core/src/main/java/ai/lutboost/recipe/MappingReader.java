@@ -185,6 +185,15 @@ final class MappingReader {
         return value;
     }
 
+    long powerOfTwo(String key, long defaultValue, long min, long max, String why) throws RecipeException {
+        long value = integer(key, defaultValue, min, max);
+        if (Long.bitCount(value) != 1) {
+            throw new RecipeException(where(scalar(key)), prefix + key, "a power of two from " + min + " to " + max
+                    + " (" + why + ")", String.valueOf(value));
+        }
+        return value;
+    }
+
     double number(String key, double defaultValue, double min, boolean minExclusive, double max)
             throws RecipeException {
         ScalarNode s = scalar(key);

@@ -3,6 +3,7 @@ package ai.lutboost.recipe;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,6 +61,9 @@ public final class RecipeLoader {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new RecipeException(file.toString(), null, "a recipe file", "no such file");
+        } catch (CharacterCodingException e) {
+            throw new RecipeException(file.toString(), null, "a YAML recipe in UTF-8 text", "bytes that are not UTF-8"
+                    + " text (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new RecipeException("cannot read recipe " + file + ": " + e.getMessage(), e);
         }

@@ -88,6 +88,38 @@ public final class ConvertedModel implements AutoCloseable {
     }
 
     /**
+     * Checks, before anything trains, that the recipe's LUT settings fit the model: it builds the
+     * architecture with fresh weights and converts it as {@link #convert} will, so a {@code v} that
+     * does not divide a layer's input or a layer name the model lacks is reported now rather than
+     * after the baseline.
+     *
+     * @param recipe the recipe
+     * @param architecture builds the uninitialized model
+     * @param inputShape one input's shape, batch 1
+     * @throws RecipeException naming the recipe and the layer that does not fit
+     * @throws IllegalArgumentException if the model does not accept the input shape
+     */
+    public static void checkFits(Recipe recipe, Supplier<Block> architecture, Shape inputShape)
+            throws RecipeException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = architecture.get();
+            try {
+                block.initialize(manager, DataType.FLOAT32, inputShape);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the model does not accept inputs of shape " + inputShape + ": "
+                        + e.getMessage(), e);
+            }
+            LutConverter converter = LutConverter.withDefaults();
+            LayerSpecResolver resolver = new LayerSpecResolver(recipe, converter.convertible(block));
+            try {
+                converter.convert(manager, block, (path, b) -> resolver.specFor(path));
+            } catch (IllegalArgumentException e) {
+                throw new RecipeException(recipe.source() + ": lut: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
      * Builds the architecture and loads a dense checkpoint into it: the baseline, or the teacher
      * of distillation.
      *

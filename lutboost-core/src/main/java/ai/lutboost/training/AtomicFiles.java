@@ -31,7 +31,7 @@ public final class AtomicFiles {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
-            throw new LutBoostException("cannot write " + file + ": " + e.getMessage(), e);
+            throw OutputPathException.of(file.toString(), e);
         }
     }
 }

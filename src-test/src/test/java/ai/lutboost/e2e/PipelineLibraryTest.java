@@ -2,6 +2,7 @@ package ai.lutboost.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.types.Shape;
@@ -18,6 +19,7 @@ import ai.lutboost.recipe.DatasetSection;
 import ai.lutboost.recipe.LutSection;
 import ai.lutboost.recipe.ModelSection;
 import ai.lutboost.recipe.Recipe;
+import ai.lutboost.recipe.RecipeException;
 import ai.lutboost.recipe.RecipeLoader;
 import ai.lutboost.recipe.StagesSection;
 import ai.lutboost.recipe.TrainSection;
@@ -101,6 +103,37 @@ class PipelineLibraryTest {
             }
             assertTrue(Files.isRegularFile(dir.resolve("checkpoints/freeze.ckpt")));
         }
+    }
+
+    /**
+     * Checks made before the baseline trains: a model built for other images, and a {@code v}
+     * that does not divide a layer's input.
+     */
+    @Test
+    void aModelThatDoesNotFitTheDataOrTheRecipeIsRefusedBeforeTraining() throws Exception {
+        Recipe recipe = Recipe.of("misfit", 7, new DatasetSection("fashion-mnist", 0.1, 2000, 1000),
+                ModelSection.custom(), RecipeLoader.TRAIN_DEFAULTS, LutSection.uniform(LayerSpec.of(4, 16)),
+                StagesSection.defaults());
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> Pipeline.builder()
+                .setRecipe(recipe)
+                .optArchitecture(PipelineLibraryTest::myModel, new Shape(1, 3, 32, 32))
+                .setOptions(TrainOptions.quiet(dir, null))
+                .build()
+                .run());
+        assertEquals("the model's input shape (1, 3, 32, 32) is not the shape of fashion-mnist's images, (1, 1, 28, 28)",
+                shape.getMessage());
+
+        Recipe seven = Recipe.of("misfit", 7, new DatasetSection("fashion-mnist", 0.1, 2000, 1000),
+                ModelSection.custom(), RecipeLoader.TRAIN_DEFAULTS, LutSection.uniform(LayerSpec.of(7, 16)),
+                StagesSection.defaults());
+        RecipeException v = assertThrows(RecipeException.class, () -> Pipeline.builder()
+                .setRecipe(seven)
+                .optArchitecture(PipelineLibraryTest::myModel, new Shape(1, 1, 28, 28))
+                .setOptions(TrainOptions.quiet(dir, null))
+                .build()
+                .run());
+        assertTrue(v.getMessage().contains("lut:") && v.getMessage().contains("7"), v.getMessage());
+        assertTrue(!Files.exists(dir.resolve("checkpoints")), "nothing trained");
     }
 
     @Test
