@@ -8,7 +8,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.lutboost.datasets.Checksums;
 import ai.lutboost.layer.LayerNames;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -43,7 +46,8 @@ import java.util.stream.Stream;
 public final class TrainingCheckpoint {
 
     private static final byte[] MAGIC = "LUTBCKPT".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
+    /** Version 2 adds the parameters' names and shapes, so a mismatch is named before DJL reads. */
+    private static final int VERSION = 2;
     private static final String SUFFIX = ".ckpt";
     private static final int KEEP = 2;
 
@@ -90,8 +94,11 @@ public final class TrainingCheckpoint {
      * @param state its run state
      * @param parameters the block's parameters as {@code Block.saveParameters} wrote them
      * @param optimizer the optimizer's state
+     * @param parameterShapes each parameter's path and shape, in the block's order, or {@code null}
+     *     for a version-1 checkpoint, which did not record them
      */
-    public record Loaded(Path file, State state, byte[] parameters, byte[] optimizer) {
+    public record Loaded(Path file, State state, byte[] parameters, byte[] optimizer,
+            Map<String, Shape> parameterShapes) {
 
         /**
          * Loads the parameters into a block of the same architecture.
@@ -110,6 +117,9 @@ public final class TrainingCheckpoint {
                             new Pair<>(p.getValue(), p.getValue().getArray().getShape()));
                 }
             }));
+            if (parameterShapes != null) {
+                checkNames(expected);
+            }
             try {
                 block.loadParameters(
                         manager, new DataInputStream(new ByteArrayInputStream(parameters)));
@@ -132,6 +142,31 @@ public final class TrainingCheckpoint {
                 throw new CheckpointException(
                         file + ": parameters do not fit this model (" + e.getMessage()
                                 + "); was it written by another recipe?", e);
+            }
+        }
+
+        /** Names the first parameter that differs between the checkpoint and the model. */
+        private void checkNames(Map<String, Pair<Parameter, Shape>> expected) throws CheckpointException {
+            List<String> model = List.copyOf(expected.keySet());
+            List<String> stored = List.copyOf(parameterShapes.keySet());
+            for (int i = 0; i < Math.max(model.size(), stored.size()); i++) {
+                String want = i < model.size() ? model.get(i) : null;
+                String have = i < stored.size() ? stored.get(i) : null;
+                if (want == null || have == null || !want.equals(have)) {
+                    String what = want == null ? "the checkpoint has parameter " + have + ", which this model lacks"
+                            : have == null ? "this model's parameter " + want + " is not in the checkpoint"
+                            : "parameter " + (i + 1) + " is " + want + " in this model but " + have
+                                    + " in the checkpoint";
+                    throw new CheckpointException(file + ": " + what + " (the model has " + model.size()
+                            + " parameters, the checkpoint " + stored.size() + "); was it written for another"
+                            + " model or recipe?");
+                }
+                Shape shape = expected.get(want).getValue();
+                if (!shape.equals(parameterShapes.get(have))) {
+                    throw new CheckpointException(file + ": parameter " + want + " has shape "
+                            + parameterShapes.get(have) + " in the checkpoint but " + shape
+                            + " in this model; was it written by another recipe?");
+                }
             }
         }
     }
@@ -160,6 +195,7 @@ public final class TrainingCheckpoint {
         writeBlob(out, ReportJson.GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
         writeBlob(out, params.toByteArray());
         writeBlob(out, optimizer);
+        writeBlob(out, shapes(block).getBytes(StandardCharsets.UTF_8));
         out.flush();
         byte[] content = body.toByteArray();
         byte[] digest = Checksums.newDigest().digest(content);
@@ -177,6 +213,17 @@ public final class TrainingCheckpoint {
             Files.deleteIfExists(temp);
         }
         return target;
+    }
+
+    /** Each initialized parameter's path and shape, in the order {@link Loaded#loadInto} expects them. */
+    private static String shapes(Block block) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        LayerNames.all(block).forEach((path, b) -> b.getDirectParameters().forEach(p -> {
+            if (p.getValue().isInitialized()) {
+                shapes.put(path + "." + p.getKey(), p.getValue().getArray().getShape().getShape());
+            }
+        }));
+        return ReportJson.GSON.toJson(shapes);
     }
 
     private static void writeBlob(DataOutputStream out, byte[] blob) throws IOException {
@@ -280,14 +327,26 @@ public final class TrainingCheckpoint {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(content));
             in.skipNBytes(MAGIC.length);
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != 1 && version != VERSION) {
                 throw new CheckpointException(
-                        file + ": checkpoint version " + version + ", this build reads " + VERSION);
+                        file + ": checkpoint version " + version + ", this build reads 1 to " + VERSION);
             }
             State state =
                     ReportJson.GSON.fromJson(new String(readBlob(in), StandardCharsets.UTF_8), State.class);
-            return new Loaded(file, state, readBlob(in), readBlob(in));
-        } catch (IOException | JsonParseException e) {
+            byte[] parameters = readBlob(in);
+            byte[] optimizer = readBlob(in);
+            Map<String, Shape> shapes = null;
+            if (version >= 2) {
+                shapes = new LinkedHashMap<>();
+                JsonObject o = JsonParser.parseString(new String(readBlob(in), StandardCharsets.UTF_8))
+                        .getAsJsonObject();
+                for (Map.Entry<String, JsonElement> e : o.entrySet()) {
+                    long[] dims = ReportJson.GSON.fromJson(e.getValue(), long[].class);
+                    shapes.put(e.getKey(), new Shape(dims));
+                }
+            }
+            return new Loaded(file, state, parameters, optimizer, shapes);
+        } catch (IOException | JsonParseException | IllegalStateException e) {
             throw new CheckpointException(file + ": checkpoint is malformed: " + e.getMessage(), e);
         }
     }

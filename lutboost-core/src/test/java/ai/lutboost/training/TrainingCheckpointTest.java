@@ -12,8 +12,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.model.LeNet5;
+import ai.lutboost.model.ResidualCnn;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,6 +95,28 @@ class TrainingCheckpointTest {
                     () -> TrainingCheckpoint.read(f).loadInto(manager, wider)).getMessage();
             assertEquals(f + ": parameter fc3.weight has shape (10, 84) in the checkpoint but (12, 84) in this"
                     + " model; was it written by another recipe?", message);
+        }
+    }
+
+    @Test
+    void aCheckpointOfAnotherModelIsRefusedNamingTheFirstParameterThatDiffers() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Path f = TrainingCheckpoint.write(dir, "lenet", new TrainingCheckpoint.State("s", 0, false, List.of()),
+                    initializedLeNet(manager), new byte[0]);
+            Block resnet = ResidualCnn.build(10, List.of(4, 8), 1);
+            resnet.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            String message = assertThrows(CheckpointException.class,
+                    () -> TrainingCheckpoint.read(f).loadInto(manager, resnet)).getMessage();
+            assertTrue(message.startsWith(f + ": parameter conv1.weight has shape (6, 1, 5, 5) in the checkpoint but"),
+                    message);
+
+            Block fewer = new SequentialBlock().add(Blocks.batchFlattenBlock())
+                    .add(Linear.builder().setUnits(10).build());
+            fewer.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
+            message = assertThrows(CheckpointException.class,
+                    () -> TrainingCheckpoint.read(f).loadInto(manager, fewer)).getMessage();
+            assertTrue(message.startsWith(f + ": parameter 1 is Linear.weight in this model but conv1.weight in the"
+                    + " checkpoint (the model has 2 parameters, the checkpoint 10)"), message);
         }
     }
 
