@@ -15,6 +15,7 @@ import ai.lutboost.layer.LutMode;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.stage.ConvertedModel;
 import ai.lutboost.stage.LayerScope;
+import ai.lutboost.training.OutputPathException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ final class BundleRunner {
                     r.model().ops().size(), r.golden().samples(), (System.nanoTime() - start) / 1e9);
             out.flush();
         } catch (IOException e) {
-            throw new LutBoostException("cannot write bundle " + bundle + ": " + e.getMessage(), e);
+            throw OutputPathException.of("bundle " + bundle, e);
         }
     }
 

@@ -74,6 +74,7 @@ public final class BundleExporter {
         }
         IntegerModel.Provenance provenance = new IntegerModel.Provenance(recipe.name(), recipe.resolvedYaml(),
                 recipe.sha256(), recipe.seed(), dataset.name(), dataset.mean(), dataset.std(), dataset.classNames());
+        TableBundleWriter.checkTarget(target);
         IntegerModel model = IntegerModelBuilder.build(frozen, shape, plan, provenance);
         // A stop request waits for the next golden batch, or for the bundle's atomic move: libtorch
         // may not be called once the JVM unloads it, and a bundle is either written whole or not at all.

@@ -21,6 +21,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -59,6 +60,24 @@ public final class TableBundleWriter {
     private TableBundleWriter() {}
 
     /**
+     * Checks that a bundle can be written at a path, before the work of computing it: its parent
+     * directory exists or can be made, and what is there already is a bundle to replace.
+     *
+     * @param target a directory, or a file ending in {@code .lutb}
+     * @throws IOException naming the path at fault ({@link java.nio.file.FileSystemException}s
+     *     when the path is)
+     */
+    public static void checkTarget(Path target) throws IOException {
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        boolean zip = target.getFileName().toString().endsWith(".lutb");
+        boolean replaceable = zip ? !Files.isDirectory(target) : Files.isRegularFile(target.resolve("manifest.json"));
+        if (Files.exists(target) && !replaceable) {
+            throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a bundle; choose another"
+                    + " --bundle path");
+        }
+    }
+
+    /**
      * Writes a bundle.
      *
      * @param model the integer model
@@ -68,9 +87,9 @@ public final class TableBundleWriter {
      * @throws IOException if it cannot be written
      */
     public static Path write(IntegerModel model, GoldenVectors golden, Path target) throws IOException {
+        checkTarget(target);
         Map<String, byte[]> files = files(model, golden);
         Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
         String name = target.getFileName().toString();
         if (name.endsWith(".lutb")) {
             Path tmp = Files.createTempFile(parent, "." + name, ".tmp");
@@ -103,9 +122,6 @@ public final class TableBundleWriter {
             }
             Path old = null;
             if (Files.exists(target)) {
-                if (!Files.isRegularFile(target.resolve("manifest.json"))) {
-                    throw new IOException(target + " exists and is not a bundle; choose another --bundle path");
-                }
                 old = Files.createTempDirectory(parent, "." + name + ".old.");
                 Files.move(target, old.resolve("bundle"), StandardCopyOption.ATOMIC_MOVE);
             }

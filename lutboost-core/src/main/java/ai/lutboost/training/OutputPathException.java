@@ -43,14 +43,16 @@ public class OutputPathException extends LutBoostException {
     public static LutBoostException of(String what, IOException e) {
         String reason = reason(e);
         String message = "cannot write " + what + ": " + reason;
-        return e instanceof FileSystemException
-                ? new OutputPathException(message + "; choose another output location (-o)", e)
-                : new LutBoostException(message, e);
+        if (!(e instanceof FileSystemException)) {
+            return new LutBoostException(message, e);
+        }
+        return new OutputPathException(reason.contains("; choose") ? message
+                : message + "; choose another output location (-o)", e);
     }
 
     private static String reason(IOException e) {
         if (e instanceof FileAlreadyExistsException f) {
-            return f.getFile() + " exists and is not a directory";
+            return f.getFile() + " " + (f.getReason() != null ? f.getReason() : "exists and is not a directory");
         }
         if (e instanceof AccessDeniedException f) {
             return "permission denied on " + f.getFile();

@@ -143,6 +143,23 @@ class BundleEndToEndTest {
         return TableBundleReader.read(bundle).model().tensors().stream().map(IntegerTensor::format).toList();
     }
 
+    /** A bundle path that cannot take a bundle is bad input, found before anything is computed. */
+    @Test
+    void exportRefusesABundlePathItCannotWrite() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        String out = execute(2, args("export", "-r", "quickstart", "-o", run.toString(), "--bundle",
+                file.resolve("b").toString(), "-q"));
+        assertTrue(out.startsWith("error: cannot write bundle " + file.resolve("b") + ": "), out);
+        assertTrue(out.contains("choose another output location"), out);
+
+        Path mine = Files.createDirectories(dir.resolve("not-a-bundle"));
+        Files.writeString(mine.resolve("keep.txt"), "mine");
+        out = execute(2, args("export", "-r", "quickstart", "-o", run.toString(), "--bundle", mine.toString(), "-q"));
+        assertTrue(out.startsWith("error: cannot write bundle " + mine + ": " + mine
+                + " exists and is not a bundle; choose another --bundle path"), out);
+        assertEquals("mine", Files.readString(mine.resolve("keep.txt")));
+    }
+
     @Test
     void exportingTwiceGivesIdenticalBytesAndEvalMatchesVerify() throws Exception {
         Path a = dir.resolve("a.lutb");
