@@ -110,30 +110,23 @@ class PipelineLibraryTest {
      * that does not divide a layer's input.
      */
     @Test
-    void aModelThatDoesNotFitTheDataOrTheRecipeIsRefusedBeforeTraining() throws Exception {
-        Recipe recipe = Recipe.of("misfit", 7, new DatasetSection("fashion-mnist", 0.1, 2000, 1000),
-                ModelSection.custom(), RecipeLoader.TRAIN_DEFAULTS, LutSection.uniform(LayerSpec.of(4, 16)),
-                StagesSection.defaults());
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> Pipeline.builder()
-                .setRecipe(recipe)
-                .optArchitecture(PipelineLibraryTest::myModel, new Shape(1, 3, 32, 32))
-                .setOptions(TrainOptions.quiet(dir, null))
-                .build()
-                .run());
+    void aModelThatDoesNotFitTheDataOrTheRecipeIsRefusedBeforeTraining() {
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> misfit(LayerSpec.of(4, 16), new Shape(1, 3, 32, 32)).run());
         assertEquals("the model's input shape (1, 3, 32, 32) is not the shape of fashion-mnist's images, (1, 1, 28, 28)",
                 shape.getMessage());
-
-        Recipe seven = Recipe.of("misfit", 7, new DatasetSection("fashion-mnist", 0.1, 2000, 1000),
-                ModelSection.custom(), RecipeLoader.TRAIN_DEFAULTS, LutSection.uniform(LayerSpec.of(7, 16)),
-                StagesSection.defaults());
-        RecipeException v = assertThrows(RecipeException.class, () -> Pipeline.builder()
-                .setRecipe(seven)
-                .optArchitecture(PipelineLibraryTest::myModel, new Shape(1, 1, 28, 28))
-                .setOptions(TrainOptions.quiet(dir, null))
-                .build()
-                .run());
-        assertTrue(v.getMessage().contains("lut:") && v.getMessage().contains("7"), v.getMessage());
+        RecipeException v = assertThrows(RecipeException.class,
+                () -> misfit(LayerSpec.of(7, 16), new Shape(1, 1, 28, 28)).run());
+        assertTrue(v.getMessage().contains("lut: layer 04Linear: v=7 does not divide its input length 128"),
+                v.getMessage());
         assertTrue(!Files.exists(dir.resolve("checkpoints")), "nothing trained");
+    }
+
+    private Pipeline misfit(LayerSpec spec, Shape inputShape) {
+        Recipe recipe = Recipe.of("misfit", 7, new DatasetSection("fashion-mnist", 0.1, 2000, 1000),
+                ModelSection.custom(), RecipeLoader.TRAIN_DEFAULTS, LutSection.uniform(spec), StagesSection.defaults());
+        return Pipeline.builder().setRecipe(recipe).optArchitecture(PipelineLibraryTest::myModel, inputShape)
+                .setOptions(TrainOptions.quiet(dir, null)).build();
     }
 
     @Test
