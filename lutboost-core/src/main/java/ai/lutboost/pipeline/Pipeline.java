@@ -339,7 +339,7 @@ public final class Pipeline {
             if (!name.equals("freeze")) {
                 throw e;
             }
-            // Since 19ada95 the freeze stage folds a dense conv's batch norm into the conv, so
+            // Since 2026-11-24 the freeze stage folds a dense conv's batch norm into the conv, so
             // an older freeze checkpoint of such a model no longer fits the structure it leaves.
             String reason = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
             throw new CheckpointException(reason + " If the freeze stage ran before 2026-11-24 on a model"
