@@ -89,6 +89,26 @@ public final class ImageClassificationDataset extends RandomAccessDataset {
         return values;
     }
 
+    /**
+     * Normalizes images {@code [from, to)} as {@link #normalized} does, into one float32 tensor.
+     *
+     * @param manager the tensor's manager
+     * @param images the images
+     * @param descriptor the dataset, for its mean and std
+     * @param from the first index
+     * @param to one past the last index
+     * @return {@code [to - from, C, H, W]}
+     */
+    public static NDArray normalized(NDManager manager, LabeledImages images, DatasetDescriptor descriptor, int from,
+            int to) {
+        int size = images.imageSize();
+        float[] data = new float[(to - from) * size];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(normalized(images, descriptor, i), 0, data, (i - from) * size, size);
+        }
+        return manager.create(data, new Shape(to - from, images.channels(), images.height(), images.width()));
+    }
+
     /** {@inheritDoc} */
     @Override
     protected long availableSize() {

@@ -2,7 +2,6 @@ package ai.lutboost.export;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.ImageClassificationDataset;
@@ -148,12 +147,6 @@ public final class BundleExporter {
      * @return the tensor
      */
     public static NDArray images(NDManager manager, DatasetDescriptor dataset, LabeledImages images, int from, int to) {
-        int size = images.imageSize();
-        float[] data = new float[(to - from) * size];
-        for (int i = from; i < to; i++) {
-            float[] image = ImageClassificationDataset.normalized(images, dataset, i);
-            System.arraycopy(image, 0, data, (i - from) * size, size);
-        }
-        return manager.create(data, new Shape(to - from, images.channels(), images.height(), images.width()));
+        return ImageClassificationDataset.normalized(manager, images, dataset, from, to);
     }
 }

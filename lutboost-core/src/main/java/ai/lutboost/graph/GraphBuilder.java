@@ -168,7 +168,13 @@ public final class GraphBuilder {
         return path.isEmpty() ? name : path + "." + name;
     }
 
-    static String where(String path) {
+    /**
+     * Names a block in a message.
+     *
+     * @param path the block's path, empty for the model
+     * @return {@code block <path>}, or {@code the model}
+     */
+    public static String where(String path) {
         return path.isEmpty() ? "the model" : "block " + path;
     }
 

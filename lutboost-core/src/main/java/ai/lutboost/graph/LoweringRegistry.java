@@ -2,6 +2,7 @@ package ai.lutboost.graph;
 
 import ai.djl.nn.Block;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
@@ -50,10 +51,16 @@ public final class LoweringRegistry {
      */
     public static LoweringRegistry standard() {
         LoweringRegistry registry = builtIn();
-        for (Plugin plugin : ServiceLoader.load(Plugin.class, LoweringRegistry.class.getClassLoader())) {
+        for (Plugin plugin : Plugins.ALL) {
             plugin.register(registry);
         }
         return registry;
+    }
+
+    /** The class path's plug-ins, read once: every trace of a model asks for the standard registry. */
+    private static final class Plugins {
+        static final List<Plugin> ALL = ServiceLoader.load(Plugin.class, LoweringRegistry.class.getClassLoader())
+                .stream().map(ServiceLoader.Provider::get).toList();
     }
 
     /**

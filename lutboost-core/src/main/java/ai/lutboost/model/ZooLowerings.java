@@ -44,7 +44,7 @@ public final class ZooLowerings implements LoweringRegistry.Plugin {
 
     private static void transformer(VisionTransformer vit, String path, GraphBuilder g) throws LoweringException {
         if (vit.getConfig().pooling() != VisionTransformer.Pooling.CLS) {
-            throw new LoweringException((path.isEmpty() ? "the model" : "block " + path) + ": mean pooling over"
+            throw new LoweringException(GraphBuilder.where(path) + ": mean pooling over"
                     + " tokens has no datapath op; the datapath classifies the class token (model.pooling: cls)");
         }
         Map<String, Block> children = GraphBuilder.children(vit);

@@ -23,6 +23,7 @@ import ai.lutboost.stage.FreezeStage;
 import ai.lutboost.stage.Stage;
 import ai.lutboost.stage.StageContext;
 import ai.lutboost.stage.StageResult;
+import ai.lutboost.training.AtomicFiles;
 import ai.lutboost.training.BaselineTrainer;
 import ai.lutboost.training.CheckpointException;
 import ai.lutboost.training.Evaluation;
@@ -33,7 +34,6 @@ import ai.lutboost.training.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -371,16 +371,12 @@ public final class Pipeline {
     }
 
     /** Written before the freeze checkpoint, which marks the stage done: a finished freeze has its plan. */
-    private void writePlan(DatapathPlan plan) throws IOException {
-        Path file = planFile();
+    private void writePlan(DatapathPlan plan) throws IOException, LutBoostException {
         if (plan == null) {
-            Files.deleteIfExists(file);
-            return;
+            Files.deleteIfExists(planFile());
+        } else {
+            AtomicFiles.writeString(planFile(), plan.toJson());
         }
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, plan.toJson());
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** The freeze stage's plan, or {@code null} when it made none (a model with no integer datapath). */

@@ -140,7 +140,6 @@ public final class FreezeStage extends AbstractTrainingStage {
             // A model with a block the datapath lacks (a user's own layer) still freezes its
             // tables; it only cannot be exported, and the export says why.
             ctx.log("freeze: LUT inputs stay unrounded, the model has no integer datapath: " + e.getMessage());
-            ctx.model().setDatapathPlan(null);
             return;
         }
         if (!dense.isEmpty()) {
@@ -177,7 +176,6 @@ public final class FreezeStage extends AbstractTrainingStage {
                     done -> region.safePoint("calibration image", done, count)));
         } catch (LoweringException e) {
             ctx.log("freeze: no datapath plan, the model has no integer datapath: " + e.getMessage());
-            model.setDatapathPlan(null);
             return;
         }
         ctx.log(String.format(Locale.ROOT, "freeze: datapath plan calibrated, %d tensor formats on %d images (%.1f s)",

@@ -183,14 +183,8 @@ public final class StageContext {
      */
     public NDArray firstTrainingImages(int count, NDManager manager) throws LutBoostException {
         LabeledImages images = files(false);
-        int n = Math.min(count, images.count());
-        int size = images.imageSize();
-        float[] data = new float[n * size];
-        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(ImageClassificationDataset.normalized(images, d, i), 0, data, i * size, size);
-        }
-        return manager.create(data, new Shape(n, images.channels(), images.height(), images.width()));
+        return ImageClassificationDataset.normalized(manager, images, Datasets.byName(recipe.dataset().name()), 0,
+                Math.min(count, images.count()));
     }
 
     /**

@@ -111,12 +111,8 @@ public final class TrainingCheckpoint {
             // DJL replaces each array with the stored one whatever its shape, so a checkpoint of
             // another recipe would otherwise load and fail later inside a forward pass.
             Map<String, Pair<Parameter, Shape>> expected = new LinkedHashMap<>();
-            LayerNames.all(block).forEach((path, b) -> b.getDirectParameters().forEach(p -> {
-                if (p.getValue().isInitialized()) {
-                    expected.put(path + "." + p.getKey(),
-                            new Pair<>(p.getValue(), p.getValue().getArray().getShape()));
-                }
-            }));
+            initializedParameters(block)
+                    .forEach((name, p) -> expected.put(name, new Pair<>(p, p.getArray().getShape())));
             if (parameterShapes != null) {
                 checkNames(expected);
             }
@@ -218,12 +214,19 @@ public final class TrainingCheckpoint {
     /** Each initialized parameter's path and shape, in the order {@link Loaded#loadInto} expects them. */
     private static String shapes(Block block) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
+        initializedParameters(block).forEach((name, p) -> shapes.put(name, p.getArray().getShape().getShape()));
+        return ReportJson.GSON.toJson(shapes);
+    }
+
+    /** A block's initialized parameters under their paths ({@code fc1.weight}), in saving order. */
+    private static Map<String, Parameter> initializedParameters(Block block) {
+        Map<String, Parameter> out = new LinkedHashMap<>();
         LayerNames.all(block).forEach((path, b) -> b.getDirectParameters().forEach(p -> {
             if (p.getValue().isInitialized()) {
-                shapes.put(path + "." + p.getKey(), p.getValue().getArray().getShape().getShape());
+                out.put(path + "." + p.getKey(), p.getValue());
             }
         }));
-        return ReportJson.GSON.toJson(shapes);
+        return out;
     }
 
     private static void writeBlob(DataOutputStream out, byte[] blob) throws IOException {
