@@ -75,6 +75,17 @@ class SimulationEngineAgreementTest {
                 distinct.add(java.util.Arrays.toString(engine.predict(inputs[s])));
                 distinctConv.add(java.util.Arrays.toString(trace.get("lutconv")));
             }
+            int[][] expected = new int[samples - 3][3];
+            for (int s = 0; s < samples - 3; s++) {
+                for (int c = 0; c < 3; c++) {
+                    expected[s][c] = (int) logits[s][c];
+                }
+            }
+            // 397 samples: whole blocks of samples and a partial one, on any number of threads.
+            int[][] some = java.util.Arrays.copyOf(inputs, samples - 3);
+            for (int threads : new int[] {1, 2, 8}) {
+                assertArrayEquals(expected, engine.predict(some, threads), threads + " threads");
+            }
             assertTrue(distinctConv.size() == samples, "LUT conv outputs differ between samples");
             // Global pooling averages the random features towards one level, so the logits take few values.
             assertTrue(distinct.size() >= 2, "logits vary between samples: " + distinct.size() + " distinct");

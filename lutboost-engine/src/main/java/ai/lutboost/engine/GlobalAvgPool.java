@@ -23,16 +23,20 @@ final class GlobalAvgPool extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
+    Kernel kernel(int capacity) {
+        return this::run;
+    }
+
+    /** A block's planes follow one another, so every sample's channel is one plane of the list. */
+    private void run(int[][] tensors, int samples) {
         int[] x = tensors[inputs[0]];
-        int[] out = new int[channels];
-        for (int c = 0; c < channels; c++) {
+        int[] out = tensors[output];
+        for (int c = 0; c < samples * channels; c++) {
             long sum = 0;
             for (int i = 0; i < plane; i++) {
                 sum += x[c * plane + i];
             }
             out[c] = (int) FixedPoint.rescale(sum, multiplier, shift, outBits);
         }
-        tensors[output] = out;
     }
 }

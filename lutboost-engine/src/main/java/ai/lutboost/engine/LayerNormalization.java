@@ -3,6 +3,7 @@ package ai.lutboost.engine;
 /** LayerNorm over each row of {@code D} entries, with {@link TransformerArithmetic#layerNorm}. */
 final class LayerNormalization extends EngineOp {
 
+    private final int size;
     private final int dim;
     private final long epsilon;
     private final long[] gamma;
@@ -11,9 +12,10 @@ final class LayerNormalization extends EngineOp {
     private final int outFractionBits;
     private final int outBits;
 
-    LayerNormalization(String name, int input, int output, int dim, long epsilon, int[] gamma, int gammaFractionBits,
+    LayerNormalization(String name, int input, int output, int size, int dim, long epsilon, int[] gamma, int gammaFractionBits,
             int[] beta, int outFractionBits, int outBits) {
         super(name, new int[] {input}, output);
+        this.size = size;
         this.dim = dim;
         this.epsilon = epsilon;
         this.gamma = widen(gamma);
@@ -32,17 +34,22 @@ final class LayerNormalization extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
-        long[] x = widen(tensors[inputs[0]]);
-        long[] y = new long[x.length];
-        for (int from = 0; from < x.length; from += dim) {
-            TransformerArithmetic.layerNorm(x, from, dim, epsilon, gamma, gammaFractionBits, beta, outFractionBits,
-                    outBits, y, from);
-        }
-        int[] out = new int[y.length];
-        for (int i = 0; i < y.length; i++) {
-            out[i] = (int) y[i];
-        }
-        tensors[output] = out;
+    Kernel kernel(int capacity) {
+        long[] x = new long[dim];
+        long[] y = new long[dim];
+        return (tensors, samples) -> {
+            int[] in = tensors[inputs[0]];
+            int[] out = tensors[output];
+            for (int from = 0; from < samples * size; from += dim) {
+                for (int i = 0; i < dim; i++) {
+                    x[i] = in[from + i];
+                }
+                TransformerArithmetic.layerNorm(x, 0, dim, epsilon, gamma, gammaFractionBits, beta, outFractionBits,
+                        outBits, y, 0);
+                for (int i = 0; i < dim; i++) {
+                    out[from + i] = (int) y[i];
+                }
+            }
+        };
     }
 }

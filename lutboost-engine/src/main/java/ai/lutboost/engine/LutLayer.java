@@ -6,8 +6,20 @@ package ai.lutboost.engine;
  *
  * <p>The accumulator adds codebooks in order {@code 0..C-1}; the datapath saturates after each
  * add, but the loader only accepts layers with {@code |bias| + C 2^(tableBits-1) < 2^31}, so no add
- * can reach the limits and plain {@code int} adds give the saturating result (FixedPoint's
- * argument).
+ * can reach the limits, exact sums give the saturating result in any order (FixedPoint's
+ * argument), and a block of rows can be taken codebook by codebook.
+ *
+ * <p>Both halves run over a block of rows at once, in loops the JIT turns into vector code:
+ * <ul>
+ *   <li>the search ranks centroid {@code c} of a row by the key {@code distance * 2^s + c}
+ *       ({@code 2^s >= K}), so the smallest key names the nearest centroid and, on equal
+ *       distances, the lowest index, as the datapath's tie rule says; {@link #keyBound} proves
+ *       the keys fit an {@code int}, and a layer whose formats do not allow it takes a scalar
+ *       search in {@code long}s;
+ *   <li>the table is stored with several entries packed in each {@code long}, offset to be
+ *       non-negative, so one {@code long} add sums several columns; {@link PackedTable} proves
+ *       that no lane carries into the next.
+ * </ul>
  */
 final class LutLayer extends RowLayer {
 
@@ -20,76 +32,242 @@ final class LutLayer extends RowLayer {
     private final int v;
     private final int metric;
     private final int[] centroids;
-    private final int[] table;
+    /** Element {@code u} of centroid {@code c} of codebook {@code j} at {@code (j K + c) v + u}, times -2 for L2. */
+    private final int[] weights;
+    /** Per codebook and centroid, its squared norm (L2 keys only). */
+    private final int[] norms;
+    private final int indexBits;
+    private final boolean intKeys;
+    private final PackedTable table;
     private final int[] bias;
     private final int[] shift;
     private final int outBits;
     private final boolean relu;
 
-    LutLayer(String name, int input, int output, Patches patches, int inputLength, int codebooks, int k, int v,
-            int units, int metric, int[] centroids, int[] table, int[] bias, int[] shift, int outBits, boolean relu) {
-        super(name, input, output, patches, inputLength, units);
+    /**
+     * Makes the layer.
+     *
+     * @param inputBits the input's width, which centroids share: at most 16
+     * @param tableBits the table's width: at most 16
+     */
+    LutLayer(String name, int input, int output, Patches patches, int inputLength, int inputSize, int codebooks,
+            int k, int v, int units, int metric, int inputBits, int[] centroids, int tableBits, int[] table,
+            int[] bias, int[] shift, int outBits, boolean relu) {
+        super(name, input, output, patches, inputLength, units, inputSize);
         this.codebooks = codebooks;
         this.k = k;
         this.v = v;
         this.metric = metric;
         this.centroids = centroids;
-        this.table = table;
+        indexBits = 32 - Integer.numberOfLeadingZeros(k - 1);
+        intKeys = ((keyBound(metric, v, inputBits) + 1) << indexBits) <= Integer.MAX_VALUE;
+        weights = new int[centroids.length];
+        norms = new int[intKeys && metric == L2 ? codebooks * k : 0];
+        for (int i = 0; i < centroids.length; i++) {
+            weights[i] = metric == L2 ? -2 * centroids[i] : centroids[i];
+        }
+        for (int i = 0; i < norms.length; i++) {
+            for (int u = 0; u < v; u++) {
+                norms[i] += centroids[i * v + u] * centroids[i * v + u];
+            }
+        }
+        this.table = new PackedTable(table, codebooks * k, units, tableBits);
         this.bias = bias;
         this.shift = shift;
         this.outBits = outBits;
         this.relu = relu;
     }
 
-    @Override
-    int rowLength() {
-        return codebooks * v;
+    /**
+     * The largest magnitude of the integer a centroid is ranked by, with inputs and centroids in
+     * {@code [-2^(b-1), 2^(b-1))}. L2 ranks by {@code |c|^2 - 2 x.c}, which differs from
+     * {@code |x - c|^2} by {@code |x|^2} alone (same order, same ties); each of its {@code v} terms
+     * is at most {@code 2^(2b-2) + 2^(2b-1)} in magnitude. L1 sums {@code v} differences below
+     * {@code 2^b}; Chebyshev takes the largest. For 8-bit inputs, L2 keys of {@code v = 8},
+     * {@code K = 256} stay below {@code 2^27}.
+     */
+    static long keyBound(int metric, int v, int inputBits) {
+        long difference = (1L << inputBits) - 1;
+        return switch (metric) {
+            case L2 -> 3L * v << (2 * inputBits - 2);
+            case L1 -> v * difference;
+            default -> difference;
+        };
     }
 
     @Override
-    void row(int[] row, int[] out, int offset, int stride) {
-        int[] acc = lookup(row);
-        for (int n = 0; n < units; n++) {
-            int y = (int) FixedPoint.rescale(acc[n], 1, shift[n], outBits);
-            out[offset + n * stride] = relu && y < 0 ? 0 : y;
+    Kernel kernel(int capacity) {
+        return new LutKernel(Math.max(BLOCK, capacity * rowsPerSample));
+    }
+
+    private final class LutKernel implements Kernel {
+        private final int block;
+        private final int[] padded = paddedBuffer();
+        private final int[] starts;
+        /** Element {@code u} of every row's sub-vector at {@code u * block + row}. */
+        private final int[] sub;
+        private final int[] distances;
+        private final int[] keys;
+        private final int[] chosen;
+        private final long[] packed;
+        private final int[] acc;
+
+        LutKernel(int rows) {
+            block = Math.min(rows, 256);
+            starts = new int[block];
+            sub = new int[v * block];
+            distances = new int[block];
+            keys = new int[block];
+            chosen = new int[block * codebooks];
+            packed = new long[block * table.words];
+            acc = new int[block * units];
         }
-    }
 
-    /** Finds each codebook's nearest centroid (lowest index on ties) and sums the table rows. */
-    private int[] lookup(int[] row) {
-        int[] acc = bias.clone();
-        for (int j = 0; j < codebooks; j++) {
-            int offset = j * v;
-            int best = 0;
-            long bestDistance = Long.MAX_VALUE;
-            for (int c = 0; c < k; c++) {
-                long d = distance(row, offset, (j * k + c) * v);
-                if (d < bestDistance) {
-                    bestDistance = d;
-                    best = c;
+        @Override
+        public void run(int[][] tensors, int samples) {
+            int[] x = tensors[inputs[0]];
+            int[] out = tensors[output];
+            if (patches == null) {
+                int rows = samples * rowsPerSample;
+                for (int first = 0; first < rows; first += block) {
+                    int n = Math.min(block, rows - first);
+                    for (int i = 0; i < n; i++) {
+                        starts[i] = (first + i) * inputLength;
+                    }
+                    rows(x, n);
+                    for (int i = 0; i < n; i++) {
+                        for (int u = 0; u < units; u++) {
+                            out[(first + i) * units + u] = finish(acc[i * units + u], u);
+                        }
+                    }
+                }
+                return;
+            }
+            for (int s = 0; s < samples; s++) {
+                int[] src = source(x, s, padded);
+                int start = sourceStart(s);
+                for (int first = 0; first < rowsPerSample; first += block) {
+                    int n = Math.min(block, rowsPerSample - first);
+                    for (int i = 0; i < n; i++) {
+                        starts[i] = start + corners[first + i];
+                    }
+                    rows(src, n);
+                    int to = s * outputSize + first;
+                    for (int u = 0; u < units; u++) {
+                        for (int i = 0; i < n; i++) {
+                            out[to + u * rowsPerSample + i] = finish(acc[i * units + u], u);
+                        }
+                    }
                 }
             }
-            int base = (j * k + best) * units;
-            for (int n = 0; n < units; n++) {
-                acc[n] += table[base + n];
-            }
         }
-        return acc;
-    }
 
-    /** Exact: inputs and centroids have at most 16 bits, so each term is below 2^34 and v below 2^20. */
-    private long distance(int[] row, int offset, int centroid) {
-        long d = 0;
-        for (int u = 0; u < v; u++) {
-            long diff = row[offset + u] - centroids[centroid + u];
-            if (metric == L2) {
-                d += diff * diff;
-            } else if (metric == L1) {
-                d += Math.abs(diff);
-            } else {
-                d = Math.max(d, Math.abs(diff));
+        /** Chooses the centroids of {@code n} rows, then sums their table rows onto the bias. */
+        private void rows(int[] src, int n) {
+            for (int j = 0; j < codebooks; j++) {
+                for (int u = 0; u < v; u++) {
+                    int d = j * v + u;
+                    for (int i = 0; i < n; i++) {
+                        sub[u * block + i] = d < inputLength ? src[starts[i] + offsets[d]] : 0;
+                    }
+                }
+                if (intKeys) {
+                    search(j, n);
+                } else {
+                    searchLong(j, n);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(bias, 0, acc, i * units, units);
+            }
+            int words = table.words;
+            long[] data = table.data;
+            for (int from = 0; from < codebooks; from += table.group) {
+                int to = Math.min(codebooks, from + table.group);
+                java.util.Arrays.fill(packed, 0, n * words, 0L);
+                for (int j = from; j < to; j++) {
+                    for (int i = 0; i < n; i++) {
+                        int row = (j * k + chosen[i * codebooks + j]) * words;
+                        int a = i * words;
+                        for (int w = 0; w < words; w++) {
+                            packed[a + w] += data[row + w];
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    table.unpack(packed, i * words, to - from, acc, i * units);
+                }
             }
         }
-        return d;
+
+        /** Codebook {@code j}'s nearest centroid for each of {@code n} rows, by the smallest key. */
+        private void search(int j, int n) {
+            java.util.Arrays.fill(keys, 0, n, Integer.MAX_VALUE);
+            for (int c = 0; c < k; c++) {
+                int centroid = (j * k + c) * v;
+                if (metric == L2) {
+                    java.util.Arrays.fill(distances, 0, n, norms[j * k + c]);
+                    for (int u = 0; u < v; u++) {
+                        int w = weights[centroid + u];
+                        int at = u * block;
+                        for (int i = 0; i < n; i++) {
+                            distances[i] += w * sub[at + i];
+                        }
+                    }
+                } else {
+                    java.util.Arrays.fill(distances, 0, n, 0);
+                    for (int u = 0; u < v; u++) {
+                        int w = weights[centroid + u];
+                        int at = u * block;
+                        if (metric == L1) {
+                            for (int i = 0; i < n; i++) {
+                                distances[i] += Math.abs(sub[at + i] - w);
+                            }
+                        } else {
+                            for (int i = 0; i < n; i++) {
+                                distances[i] = Math.max(distances[i], Math.abs(sub[at + i] - w));
+                            }
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    keys[i] = Math.min(keys[i], distances[i] << indexBits | c);
+                }
+            }
+            int mask = (1 << indexBits) - 1;
+            for (int i = 0; i < n; i++) {
+                chosen[i * codebooks + j] = keys[i] & mask;
+            }
+        }
+
+        /** The search in {@code long}s, for inputs too wide for {@link #search}: each squared term is below {@code 2^34}. */
+        private void searchLong(int j, int n) {
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                long bestDistance = Long.MAX_VALUE;
+                for (int c = 0; c < k; c++) {
+                    long d = 0;
+                    int centroid = (j * k + c) * v;
+                    for (int u = 0; u < v; u++) {
+                        long diff = sub[u * block + i] - centroids[centroid + u];
+                        d = switch (metric) {
+                            case L2 -> d + diff * diff;
+                            case L1 -> d + Math.abs(diff);
+                            default -> Math.max(d, Math.abs(diff));
+                        };
+                    }
+                    if (d < bestDistance) {
+                        bestDistance = d;
+                        best = c;
+                    }
+                }
+                chosen[i * codebooks + j] = best;
+            }
+        }
+
+        private int finish(int sum, int u) {
+            int y = (int) FixedPoint.rescale(sum, 1, shift[u], outBits);
+            return relu && y < 0 ? 0 : y;
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
@@ -29,11 +30,19 @@ public final class LutModel {
 
 
     private static final int MAX_ELEMENTS = 1 << 26;
+    /**
+     * The most samples a worker runs op by op together: long rows of samples for the LUT layers'
+     * loops, within {@link #WORKSPACE_INTS} for all of a block's tensors.
+     */
+    private static final int MAX_BLOCK = 64;
+    private static final int WORKSPACE_INTS = 1 << 21;
+    private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
     private static final int MAX_OPS = 10_000;
     private static final int ACC_BITS = 32;
 
     private final List<String> tensorNames;
     private final int[][] tensorShapes;
+    private final int[] tensorSizes;
     private final int[] tensorBits;
     private final int[] tensorFractionBits;
     private final List<EngineOp> ops;
@@ -44,10 +53,13 @@ public final class LutModel {
     private final int[][] goldenInputs;
     private final int[][] goldenLogits;
     private final int[] goldenLabels;
+    private final int blockCapacity;
+    private final ThreadLocal<Workspace> workspaces;
 
     private LutModel(Loader l) {
         tensorNames = List.copyOf(l.names);
         tensorShapes = l.shapes.toArray(new int[0][]);
+        tensorSizes = l.shapes.stream().mapToInt(LutModel::size).toArray();
         tensorBits = l.bits.stream().mapToInt(Integer::intValue).toArray();
         tensorFractionBits = l.fractions.stream().mapToInt(Integer::intValue).toArray();
         ops = List.copyOf(l.ops);
@@ -58,6 +70,9 @@ public final class LutModel {
         goldenInputs = l.goldenInputs;
         goldenLogits = l.goldenLogits;
         goldenLabels = l.goldenLabels;
+        long sampleInts = java.util.Arrays.stream(tensorSizes).asLongStream().sum();
+        blockCapacity = (int) Math.max(1, Math.min(MAX_BLOCK, WORKSPACE_INTS / sampleInts));
+        workspaces = ThreadLocal.withInitial(() -> new Workspace(tensorSizes, ops, blockCapacity));
     }
 
     /**
@@ -152,7 +167,7 @@ public final class LutModel {
      * @return the logit integers
      */
     public int[] predict(int[] input) {
-        return run(input)[output];
+        return predict(new int[][] {input}, 1)[0];
     }
 
     /**
@@ -166,9 +181,15 @@ public final class LutModel {
     }
 
     /**
-     * Computes the logits of many quantized samples on several threads.
+     * Computes the logits of many quantized samples, on several threads when asked. Safe to call
+     * from many threads at once; the logits are the same for any number of threads.
      *
-     * @param inputs one row per sample
+     * <p>Samples run in blocks, each block on one thread and op by op, as many blocks as threads
+     * when the batch allows; each thread keeps its buffers for this model, so a call allocates
+     * little beyond its results. With more than one thread the blocks run in a fork-join pool of
+     * that many workers, kept between calls.
+     *
+     * @param inputs one row of {@link #inputSize()} integers per sample
      * @param threads worker threads, at least 1
      * @return one row of logits per sample, in input order
      */
@@ -176,20 +197,43 @@ public final class LutModel {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        for (int[] input : inputs) {
+            checkLength(input.length);
+        }
         int[][] out = new int[inputs.length][];
-        ForkJoinPool pool = new ForkJoinPool(threads);
+        int block = Math.max(1, Math.min(blockCapacity, (inputs.length + threads - 1) / threads));
+        int blocks = (inputs.length + block - 1) / block;
+        if (threads == 1 || blocks < 2) {
+            for (int b = 0; b < blocks; b++) {
+                runBlock(inputs, out, b * block, block);
+            }
+            return out;
+        }
+        ForkJoinPool pool = POOLS.computeIfAbsent(threads, ForkJoinPool::new);
         try {
-            pool.submit(() -> IntStream.range(0, inputs.length).parallel().forEach(i -> out[i] = predict(inputs[i])))
+            pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(b -> runBlock(inputs, out, b * block, block)))
                     .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdown();
         }
         return out;
+    }
+
+    private void runBlock(int[][] inputs, int[][] out, int from, int block) {
+        Workspace w = workspaces.get();
+        int samples = Math.min(block, inputs.length - from);
+        int in = tensorSizes[0];
+        for (int s = 0; s < samples; s++) {
+            System.arraycopy(inputs[from + s], 0, w.tensors[0], s * in, in);
+        }
+        w.run(samples);
+        int size = tensorSizes[output];
+        for (int s = 0; s < samples; s++) {
+            out[from + s] = java.util.Arrays.copyOfRange(w.tensors[output], s * size, (s + 1) * size);
+        }
     }
 
     /**
@@ -215,10 +259,13 @@ public final class LutModel {
      * @return tensor name to its integers ({@code [C][H][W]} flattened), in execution order
      */
     public Map<String, int[]> trace(int[] input) {
-        int[][] t = run(input);
+        checkLength(input.length);
+        Workspace w = new Workspace(tensorSizes, ops, 1);
+        System.arraycopy(input, 0, w.tensors[0], 0, input.length);
+        w.run(1);
         Map<String, int[]> out = new LinkedHashMap<>();
-        for (int i = 0; i < t.length; i++) {
-            out.put(tensorNames.get(i), t[i]);
+        for (int i = 0; i < w.tensors.length; i++) {
+            out.put(tensorNames.get(i), w.tensors[i]);
         }
         return out;
     }
@@ -256,16 +303,6 @@ public final class LutModel {
             c[i] = a[i].clone();
         }
         return c;
-    }
-
-    private int[][] run(int[] input) {
-        checkLength(input.length);
-        int[][] t = new int[tensorNames.size()][];
-        t[0] = input.clone();
-        for (EngineOp op : ops) {
-            op.run(t);
-        }
-        return t;
     }
 
     private void checkLength(int length) {
@@ -520,8 +557,8 @@ public final class LutModel {
             for (int n = 0; n < units; n++) {
                 checkAccumulator(o, n, bias[n], (long) c << (tableBits - 1));
             }
-            ops.add(new LutLayer(name, in, out, p, d, c, k, v, units, metric, centroids, table, bias, shift,
-                    bits.get(out), relu));
+            ops.add(new LutLayer(name, in, out, p, d, size(shapes.get(in)), c, k, v, units, metric, inBits, centroids,
+                    tableBits, table, bias, shift, bits.get(out), relu));
             long bytes = (long) c * k * units * width(tableBits) + (long) c * k * v * width(inBits) + 4L * units;
             summaries.add(new LayerSummary(name, type.manifestName(), "C=" + c + " K=" + k + " v=" + v + " "
                     + metricName + " table int" + tableBits + (relu ? " relu" : ""), format(out), bytes,
@@ -541,7 +578,8 @@ public final class LutModel {
             for (int n = 0; n < units; n++) {
                 checkAccumulator(o, n, bias[n], (long) d << (bits.get(in) - 1 + weightBits - 1));
             }
-            ops.add(new DenseLayer(name, in, out, p, d, units, weights, bias, shift, bits.get(out), relu));
+            ops.add(new DenseLayer(name, in, out, p, d, size(shapes.get(in)), units, weights, bias, shift,
+                    bits.get(out), relu));
             long bytes = (long) units * d * width(weightBits) + 4L * units;
             summaries.add(new LayerSummary(name, type.manifestName(), "D=" + d + " N=" + units + " weights int"
                     + weightBits + (relu ? " relu" : ""), format(out), bytes, bits.get(in)));
@@ -590,7 +628,7 @@ public final class LutModel {
             int left = o.integer("leftShift", -30, 30);
             int right = o.integer("rightShift", -30, 30);
             boolean relu = o.bool("relu");
-            ops.add(new ResidualAdd(name, in[0], in[1], out, left, right, bits.get(out), relu));
+            ops.add(new ResidualAdd(name, in[0], in[1], out, size(shapes.get(out)), left, right, bits.get(out), relu));
             summaries.add(new LayerSummary(name, OpType.ADD.manifestName(), names.get(in[0]) + " + " + names.get(in[1])
                     + (relu ? " relu" : ""), format(out), 0, 0));
         }
@@ -641,7 +679,7 @@ public final class LutModel {
             }
             int[] gamma = ints(o, "gamma", d, 16);
             int[] beta = ints(o, "beta", d, 32);
-            ops.add(new LayerNormalization(name, in, out, d, epsilon, gamma, fGamma, beta, fOut, bits.get(out)));
+            ops.add(new LayerNormalization(name, in, out, size(shape), d, epsilon, gamma, fGamma, beta, fOut, bits.get(out)));
             summaries.add(new LayerSummary(name, OpType.LAYER_NORM.manifestName(), "D=" + d + " gamma int16",
                     format(out), 6L * d, 0));
         }
@@ -685,7 +723,7 @@ public final class LutModel {
                 throw new BundleFormatException(ManifestObject.FILE, o.where("output") + ": GELU takes inputs with"
                         + " at least -30 fraction bits and gives outputs with -14 to 47; got " + fIn + " and " + fOut);
             }
-            ops.add(new Gelu(name, in, out, fIn, fOut, bits.get(out)));
+            ops.add(new Gelu(name, in, out, size(shapes.get(in)), fIn, fOut, bits.get(out)));
             summaries.add(new LayerSummary(name, OpType.GELU.manifestName(), "integer polynomial", format(out), 0, 0));
         }
 
@@ -700,7 +738,7 @@ public final class LutModel {
                 throw shapeError(o, out, new int[] {shape[1]});
             }
             sameFormat(o, in, out);
-            ops.add(new SelectToken(name, in, out, token, shape[1]));
+            ops.add(new SelectToken(name, in, out, shape[0], token, shape[1]));
             summaries.add(new LayerSummary(name, OpType.SELECT_TOKEN.manifestName(), "token " + token, format(out),
                     0, 0));
         }

@@ -27,10 +27,15 @@ final class MaxPool extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
+    Kernel kernel(int capacity) {
+        return this::run;
+    }
+
+    /** A block's planes follow one another, so its samples' channels pool as one longer list of planes. */
+    private void run(int[][] tensors, int samples) {
         int[] x = tensors[inputs[0]];
-        int[] out = new int[channels * outHeight * outWidth];
-        for (int c = 0; c < channels; c++) {
+        int[] out = tensors[output];
+        for (int c = 0; c < samples * channels; c++) {
             for (int oh = 0; oh < outHeight; oh++) {
                 for (int ow = 0; ow < outWidth; ow++) {
                     int m = Integer.MIN_VALUE;
@@ -43,6 +48,5 @@ final class MaxPool extends EngineOp {
                 }
             }
         }
-        tensors[output] = out;
     }
 }

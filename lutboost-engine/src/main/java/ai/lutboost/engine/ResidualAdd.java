@@ -3,14 +3,16 @@ package ai.lutboost.engine;
 /** A residual add: both operands round-shifted to the output format, added, saturated, then ReLU if set. */
 final class ResidualAdd extends EngineOp {
 
+    private final int size;
     private final int leftShift;
     private final int rightShift;
     private final int outBits;
     private final boolean relu;
 
-    ResidualAdd(String name, int left, int right, int output, int leftShift, int rightShift, int outBits,
+    ResidualAdd(String name, int left, int right, int output, int size, int leftShift, int rightShift, int outBits,
             boolean relu) {
         super(name, new int[] {left, right}, output);
+        this.size = size;
         this.leftShift = leftShift;
         this.rightShift = rightShift;
         this.outBits = outBits;
@@ -18,15 +20,18 @@ final class ResidualAdd extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
+    Kernel kernel(int capacity) {
+        return this::run;
+    }
+
+    private void run(int[][] tensors, int samples) {
         int[] a = tensors[inputs[0]];
         int[] b = tensors[inputs[1]];
-        int[] out = new int[a.length];
-        for (int i = 0; i < a.length; i++) {
+        int[] out = tensors[output];
+        for (int i = 0; i < samples * size; i++) {
             long sum = FixedPoint.roundShift(a[i], leftShift) + FixedPoint.roundShift(b[i], rightShift);
             int y = (int) FixedPoint.saturate(sum, outBits);
             out[i] = relu && y < 0 ? 0 : y;
         }
-        tensors[output] = out;
     }
 }

@@ -1,59 +1,72 @@
 package ai.lutboost.engine;
 
 /**
- * A layer that maps rows of {@code D} inputs to {@code N} outputs: for a linear layer one row, or
- * one per token of a sequence {@code [T, D]}; for a conv one im2col patch per output position.
- * Subclasses compute a row; this class forms the rows and lays the outputs out as {@code [N]},
- * {@code [T][N]} or {@code [N][H_out][W_out]}.
+ * A layer that maps rows of {@code D} inputs to {@code N} outputs: for a linear layer one row per
+ * sample, or one per token of a sequence {@code [T, D]}; for a conv one patch per output position.
+ * Outputs are laid out as {@code [N]}, {@code [T][N]} or {@code [N][H_out][W_out]} per sample.
+ *
+ * <p>Row {@code r}'s element {@code d} is {@code source[start(r) + offsets[d]]}: a linear layer's
+ * rows follow one another in the block ({@code offsets[d] = d}); a conv reads its patches in place
+ * from the sample's padded input ({@link Patches}).
  */
 abstract class RowLayer extends EngineOp {
+
+    /** Rows handled together: enough to reuse a codebook's table rows from cache, few enough for L1. */
+    static final int BLOCK = 16;
 
     final Patches patches;
     final int inputLength;
     final int units;
+    final int inputSize;
+    final int rowsPerSample;
+    final int outputSize;
+    final int[] offsets;
+    /** Per output position, the patch corner in the padded input; empty for linear layers. */
+    final int[] corners;
 
-    RowLayer(String name, int input, int output, Patches patches, int inputLength, int units) {
+    RowLayer(String name, int input, int output, Patches patches, int inputLength, int units, int inputSize) {
         super(name, new int[] {input}, output);
         this.patches = patches;
         this.inputLength = inputLength;
         this.units = units;
+        this.inputSize = inputSize;
+        if (patches == null) {
+            rowsPerSample = inputSize / inputLength;
+            offsets = new int[inputLength];
+            for (int d = 0; d < inputLength; d++) {
+                offsets[d] = d;
+            }
+            corners = new int[0];
+        } else {
+            rowsPerSample = patches.positions();
+            offsets = patches.offsets;
+            corners = new int[rowsPerSample];
+            for (int p = 0; p < rowsPerSample; p++) {
+                corners[p] = patches.corner(p / patches.outWidth, p % patches.outWidth);
+            }
+        }
+        outputSize = rowsPerSample * units;
     }
 
-    /** The length of the row buffer: at least {@code D}, more when a subclass pads. */
-    abstract int rowLength();
-
     /**
-     * Computes one row's outputs.
-     *
-     * @param row the row, {@link #rowLength()} long, zero beyond {@code D}
-     * @param out written at {@code out[offset + n * stride]} for {@code n = 0..N-1}
-     * @param offset the first output's index
-     * @param stride the distance between consecutive outputs
+     * Where a conv reads sample {@code s}: the block's input itself when there is no padding,
+     * otherwise {@code padded} after copying the sample into it.
      */
-    abstract void row(int[] row, int[] out, int offset, int stride);
+    final int[] source(int[] x, int s, int[] padded) {
+        if (!patches.padded()) {
+            return x;
+        }
+        patches.pad(x, s * inputSize, padded);
+        return padded;
+    }
 
-    @Override
-    final void run(int[][] tensors) {
-        int[] x = tensors[inputs[0]];
-        int[] row = new int[rowLength()];
-        if (patches == null) {
-            int rows = x.length / inputLength;
-            int[] out = new int[rows * units];
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(x, r * inputLength, row, 0, inputLength);
-                row(row, out, r * units, 1);
-            }
-            tensors[output] = out;
-            return;
-        }
-        int positions = patches.outHeight * patches.outWidth;
-        int[] out = new int[units * positions];
-        for (int oh = 0; oh < patches.outHeight; oh++) {
-            for (int ow = 0; ow < patches.outWidth; ow++) {
-                patches.fill(x, oh, ow, row);
-                row(row, out, oh * patches.outWidth + ow, positions);
-            }
-        }
-        tensors[output] = out;
+    /** The offset of sample {@code s}'s first element in {@link #source}'s array. */
+    final int sourceStart(int s) {
+        return patches.padded() ? 0 : s * inputSize;
+    }
+
+    /** A zeroed buffer for {@link #source}, or an empty one when the conv has no padding. */
+    final int[] paddedBuffer() {
+        return patches != null && patches.padded() ? new int[patches.paddedSize()] : new int[0];
     }
 }

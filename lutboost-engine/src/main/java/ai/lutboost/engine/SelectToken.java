@@ -3,19 +3,25 @@ package ai.lutboost.engine;
 /** Copies one row of a token sequence {@code [T][D]}: the class token the classifier reads. */
 final class SelectToken extends EngineOp {
 
+    private final int tokens;
     private final int token;
     private final int dim;
 
-    SelectToken(String name, int input, int output, int token, int dim) {
+    SelectToken(String name, int input, int output, int tokens, int token, int dim) {
         super(name, new int[] {input}, output);
+        this.tokens = tokens;
         this.token = token;
         this.dim = dim;
     }
 
     @Override
-    void run(int[][] tensors) {
-        int[] out = new int[dim];
-        System.arraycopy(tensors[inputs[0]], token * dim, out, 0, dim);
-        tensors[output] = out;
+    Kernel kernel(int capacity) {
+        return this::run;
+    }
+
+    private void run(int[][] tensors, int samples) {
+        for (int s = 0; s < samples; s++) {
+            System.arraycopy(tensors[inputs[0]], (s * tokens + token) * dim, tensors[output], s * dim, dim);
+        }
     }
 }

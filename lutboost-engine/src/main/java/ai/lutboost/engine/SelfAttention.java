@@ -32,21 +32,29 @@ final class SelfAttention extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
+    Kernel kernel(int capacity) {
+        long[] scores = new long[tokens];
+        long[] p = new long[tokens];
+        return (tensors, samples) -> {
+            for (int s = 0; s < samples; s++) {
+                sample(tensors, s * tokens * dim, scores, p);
+            }
+        };
+    }
+
+    private void sample(int[][] tensors, int from, long[] scores, long[] p) {
         int[] q = tensors[inputs[0]];
         int[] k = tensors[inputs[1]];
         int[] v = tensors[inputs[2]];
+        int[] out = tensors[output];
         int width = dim / heads;
-        int[] out = new int[tokens * dim];
-        long[] scores = new long[tokens];
-        long[] p = new long[tokens];
         for (int h = 0; h < heads; h++) {
             int column = h * width;
             for (int t = 0; t < tokens; t++) {
                 for (int u = 0; u < tokens; u++) {
                     long dot = 0;
                     for (int j = 0; j < width; j++) {
-                        dot += (long) q[t * dim + column + j] * k[u * dim + column + j];
+                        dot += (long) q[from + t * dim + column + j] * k[from + u * dim + column + j];
                     }
                     scores[u] = dot * multiplier;
                 }
@@ -54,12 +62,11 @@ final class SelfAttention extends EngineOp {
                 for (int j = 0; j < width; j++) {
                     long acc = 0;
                     for (int u = 0; u < tokens; u++) {
-                        acc += p[u] * v[u * dim + column + j];
+                        acc += p[u] * v[from + u * dim + column + j];
                     }
-                    out[t * dim + column + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
+                    out[from + t * dim + column + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
                 }
             }
         }
-        tensors[output] = out;
     }
 }

@@ -26,20 +26,27 @@ final class TokenEmbedding extends EngineOp {
     }
 
     @Override
-    void run(int[][] tensors) {
+    Kernel kernel(int capacity) {
+        return this::run;
+    }
+
+    private void run(int[][] tensors, int samples) {
         int[] x = tensors[inputs[0]];
-        int[] out = new int[embedding.length];
+        int[] out = tensors[output];
         int first = classToken ? 1 : 0;
-        for (int d = 0; d < dim; d++) {
-            if (classToken) {
-                out[d] = (int) FixedPoint.saturate(embedding[d], outBits);
-            }
-            for (int p = 0; p < positions; p++) {
-                int i = (first + p) * dim + d;
-                long value = FixedPoint.roundShift(x[d * positions + p], shift) + embedding[i];
-                out[i] = (int) FixedPoint.saturate(value, outBits);
+        for (int s = 0; s < samples; s++) {
+            int from = s * dim * positions;
+            int to = s * embedding.length;
+            for (int d = 0; d < dim; d++) {
+                if (classToken) {
+                    out[to + d] = (int) FixedPoint.saturate(embedding[d], outBits);
+                }
+                for (int p = 0; p < positions; p++) {
+                    int i = (first + p) * dim + d;
+                    long value = FixedPoint.roundShift(x[from + d * positions + p], shift) + embedding[i];
+                    out[to + i] = (int) FixedPoint.saturate(value, outBits);
+                }
             }
         }
-        tensors[output] = out;
     }
 }
