@@ -1,13 +1,12 @@
 package ai.lutboost.dse;
 
 import ai.lutboost.LutBoostException;
+import ai.lutboost.pipeline.ChartLibrary;
 import ai.lutboost.training.AtomicFiles;
 import ai.lutboost.training.ReportJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,12 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Writes a sweep's table ({@code dse.csv}, {@code dse.json}), its Pareto fronts as PNG plots, and
@@ -135,9 +128,12 @@ public final class SweepReport {
                     k.lutEnergyPj() / 1e6, k.lutEnergyPj() / k.int8EnergyPj(), k.lutCycles(), r.seconds()));
         }
         html.append("</table><h2>Pareto fronts</h2>");
-        for (Axis axis : AXES) {
+        if (!ChartLibrary.present()) {
+            html.append("<p>Plots are drawn when XChart (org.knowm.xchart:xchart) is on the class path.</p>");
+        }
+        for (Axis axis : ChartLibrary.present() ? AXES : List.<Axis>of()) {
             Path png = dir.resolve("plots").resolve("pareto-" + axis.name() + ".png");
-            plot(title, axis, results, png);
+            SweepCharts.plot(title, axis.name(), axis.title(), axis.cost(), results, png);
             try {
                 html.append("<p><img alt=\"accuracy against ").append(axis.title())
                         .append("\" src=\"data:image/png;base64,")
@@ -150,37 +146,6 @@ public final class SweepReport {
         Path page = dir.resolve("report.html");
         AtomicFiles.writeString(page, html.toString());
         return page;
-    }
-
-    private static void plot(String title, Axis axis, List<SweepResult> results, Path png) throws LutBoostException {
-        XYChart chart = new XYChartBuilder().width(800).height(480).title(title + ": accuracy against " + axis.name())
-                .xAxisTitle(axis.title()).yAxisTitle("test accuracy (%)").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        List<Double> x = new ArrayList<>();
-        List<Double> y = new ArrayList<>();
-        for (SweepResult r : results) {
-            x.add(axis.cost().applyAsDouble(r));
-            y.add(100 * r.testAccuracy());
-        }
-        chart.addSeries("points", x, y);
-        List<SweepResult> front = ParetoFront.of(results, axis.cost());
-        XYSeries line = chart.addSeries("Pareto front", front.stream().map(r -> axis.cost().applyAsDouble(r)).toList(),
-                front.stream().map(r -> 100 * r.testAccuracy()).toList());
-        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        line.setMarker(SeriesMarkers.CIRCLE);
-        try {
-            Files.createDirectories(png.getParent());
-            Path temp = Files.createTempFile(png.getParent(), "." + png.getFileName(), ".png");
-            try {
-                BitmapEncoder.saveBitmap(chart, temp.toString(), BitmapEncoder.BitmapFormat.PNG);
-                Files.move(temp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
-        } catch (IOException ex) {
-            throw new LutBoostException("cannot write " + png + ": " + ex.getMessage(), ex);
-        }
     }
 
     private static String escape(String s) {
