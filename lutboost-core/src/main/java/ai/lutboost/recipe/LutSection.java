@@ -37,6 +37,110 @@ public record LutSection(
     }
 
     /**
+     * Starts a lut section in code, checked as a recipe file's {@code lut} section is.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link LutSection}; unset settings take a recipe file's defaults. */
+    public static final class Builder {
+        private final SectionSettings settings = new SectionSettings("LutSection.builder()", "lut");
+
+        Builder() {}
+
+        /**
+         * Sets every converted layer's sub-vector length.
+         *
+         * @param v 1 to 4,096
+         * @return this builder
+         */
+        public Builder optV(int v) {
+            settings.put("defaults.v", v);
+            return this;
+        }
+
+        /**
+         * Sets every converted layer's centroids per codebook.
+         *
+         * @param k a power of two, 2 to 65,536
+         * @return this builder
+         */
+        public Builder optK(int k) {
+            settings.put("defaults.k", k);
+            return this;
+        }
+
+        /**
+         * Sets every converted layer's distance.
+         *
+         * @param metric {@code l2}, {@code l1} or {@code chebyshev}
+         * @return this builder
+         */
+        public Builder optMetric(String metric) {
+            settings.put("defaults.metric", metric);
+            return this;
+        }
+
+        /**
+         * Sets every converted layer's table width.
+         *
+         * @param bits 4 to 16
+         * @return this builder
+         */
+        public Builder optTableBits(int bits) {
+            settings.put("defaults.tableBits", bits);
+            return this;
+        }
+
+        /**
+         * Sets every converted layer's straight-through estimator.
+         *
+         * @param estimator {@code soft} or {@code hard}
+         * @return this builder
+         */
+        public Builder optEstimator(String estimator) {
+            settings.put("defaults.estimator", estimator);
+            return this;
+        }
+
+        /**
+         * Sets whether the first and the last convertible layers stay dense.
+         *
+         * @param dense whether they do
+         * @return this builder
+         */
+        public Builder optDenseEnds(boolean dense) {
+            settings.put("denseEnds", dense);
+            return this;
+        }
+
+        /**
+         * Sets any other setting of the section by its key in a recipe file.
+         *
+         * @param key e.g. {@code byName.fc1.k} or {@code hardEstimator.beta}
+         * @param value its value
+         * @return this builder
+         */
+        public Builder optSetting(String key, Object value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        /**
+         * Checks the settings.
+         *
+         * @return the section
+         * @throws RecipeException naming the setting that breaks the rules
+         */
+        public LutSection build() throws RecipeException {
+            return settings.read(LutSectionReader::readLut);
+        }
+    }
+
+    /**
      * Every convertible layer but the first and the last with one spec.
      *
      * @param spec the spec

@@ -72,7 +72,9 @@ final class MappingReader {
         if (origins.containsKey(at)) {
             return origins.get(at);
         }
-        return file + ":" + (n == null ? line : line(n));
+        int lineNumber = n == null ? line : line(n);
+        // Settings given in code (section builders) have no lines.
+        return lineNumber == 0 ? file : file + ":" + lineNumber;
     }
 
     private static int line(Node n) {

@@ -48,6 +48,115 @@ public record Recipe(
     }
 
     /**
+     * Starts a recipe in code. Each section comes from its own builder, checked as a recipe
+     * file is; what is not set takes a recipe file's defaults: Fashion-MNIST, the
+     * {@link ModelSection#custom() custom} model, the default training, and no {@code lut}
+     * section (a baseline only).
+     *
+     * @param name the run's name: letters, digits, '.', '_' or '-'
+     * @return the builder
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** Builds a {@link Recipe} from checked sections. */
+    public static final class Builder {
+        private final String name;
+        private long seed = RecipeLoader.DEFAULT_SEED;
+        private DatasetSection dataset;
+        private ModelSection model = ModelSection.custom();
+        private TrainSection train = RecipeLoader.TRAIN_DEFAULTS;
+        private LutSection lut;
+        private StagesSection stages = StagesSection.defaults();
+
+        Builder(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Sets the seed for initialisation, shuffling and the validation split.
+         *
+         * @param seed at least 0
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the data.
+         *
+         * @param dataset from {@link DatasetSection#builder}
+         * @return this builder
+         */
+        public Builder optDataset(DatasetSection dataset) {
+            this.dataset = dataset;
+            return this;
+        }
+
+        /**
+         * Sets the zoo model; a model built in code keeps the default.
+         *
+         * @param model the section
+         * @return this builder
+         */
+        public Builder optModel(ModelSection model) {
+            this.model = model;
+            return this;
+        }
+
+        /**
+         * Sets the baseline training.
+         *
+         * @param train from {@link TrainSection#builder}
+         * @return this builder
+         */
+        public Builder optTrain(TrainSection train) {
+            this.train = train;
+            return this;
+        }
+
+        /**
+         * Makes the recipe a conversion, with these LUT layers.
+         *
+         * @param lut from {@link LutSection#builder}
+         * @return this builder
+         */
+        public Builder optLut(LutSection lut) {
+            this.lut = lut;
+            return this;
+        }
+
+        /**
+         * Sets how the conversion stages run.
+         *
+         * @param stages from {@link StagesSection#builder}
+         * @return this builder
+         */
+        public Builder optStages(StagesSection stages) {
+            this.stages = stages;
+            return this;
+        }
+
+        /**
+         * Checks the name and the seed and makes the recipe.
+         *
+         * @return the recipe
+         * @throws RecipeException naming the setting that breaks the rules
+         */
+        public Recipe build() throws RecipeException {
+            RecipeLoader.checkName("Recipe.builder()", name);
+            if (seed < 0) {
+                throw new RecipeException("Recipe.builder()", "seed", "an integer of at least 0", String.valueOf(seed));
+            }
+            DatasetSection data = dataset != null ? dataset : DatasetSection.builder("fashion-mnist").build();
+            return of(name, seed, data, model, train, lut, stages);
+        }
+    }
+
+    /**
      * Returns whether the recipe converts the model into a LUT model (it has a {@code lut}
      * section), rather than training a baseline only.
      *

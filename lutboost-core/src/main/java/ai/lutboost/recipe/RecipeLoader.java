@@ -45,6 +45,8 @@ public final class RecipeLoader {
     public static final TrainSection TRAIN_DEFAULTS =
             new TrainSection(10, 128, "adam", 1e-3, 0, 0.9, "cosine", 0, 0, 10, 0.1);
 
+    static final long DEFAULT_SEED = 42;
+
     private RecipeLoader() {}
 
     /**
@@ -179,21 +181,9 @@ public final class RecipeLoader {
     private static Recipe read(String source, Node root, Map<Node, String> origins) throws RecipeException {
         MappingReader top = new MappingReader(source, "", root, origins);
         String name = top.string("name", null);
-        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
-            throw new RecipeException(
-                    top.where(null), "name", "a run name of letters, digits, '.', '_' or '-'",
-                    name == null ? "nothing" : "'" + name + "'");
-        }
-        long seed = top.integer("seed", 42, 0, Long.MAX_VALUE);
-
-        MappingReader d = top.section("dataset");
-        DatasetSection dataset =
-                new DatasetSection(
-                        d.string("name", "fashion-mnist", "fashion-mnist", "mnist", "cifar10"),
-                        d.number("validationFraction", 0.1, 0, false, 0.5),
-                        (int) d.integer("trainLimit", 0, 0, Integer.MAX_VALUE),
-                        (int) d.integer("testLimit", 0, 0, Integer.MAX_VALUE));
-        d.finish();
+        checkName(top.where(null), name);
+        long seed = top.integer("seed", DEFAULT_SEED, 0, Long.MAX_VALUE);
+        DatasetSection dataset = readDataset(top.section("dataset"));
 
         MappingReader m = top.section("model");
         String arch = m.string("arch", null, ARCHS.toArray(String[]::new));
@@ -203,7 +193,35 @@ public final class RecipeLoader {
         ModelSection model = readModel(m, arch);
         m.finish();
 
-        MappingReader t = top.section("train");
+        TrainSection train = readTrain(top.section("train"));
+
+        LutSection lut = top.has("lut") ? LutSectionReader.readLut(top.section("lut")) : null;
+        StagesSection stages = LutSectionReader.readStages(top.section("stages"));
+        top.finish();
+
+        String yaml = canonicalYaml(name, seed, dataset, model, train, lut, stages);
+        return new Recipe(name, seed, dataset, model, train, lut, stages, source, yaml, sha256(yaml));
+    }
+
+    static void checkName(String where, String name) throws RecipeException {
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new RecipeException(where, "name", "a run name of letters, digits, '.', '_' or '-'",
+                    name == null ? "nothing" : "'" + name + "'");
+        }
+    }
+
+    static DatasetSection readDataset(MappingReader d) throws RecipeException {
+        DatasetSection dataset =
+                new DatasetSection(
+                        d.string("name", "fashion-mnist", "fashion-mnist", "mnist", "cifar10"),
+                        d.number("validationFraction", 0.1, 0, false, 0.5),
+                        (int) d.integer("trainLimit", 0, 0, Integer.MAX_VALUE),
+                        (int) d.integer("testLimit", 0, 0, Integer.MAX_VALUE));
+        d.finish();
+        return dataset;
+    }
+
+    static TrainSection readTrain(MappingReader t) throws RecipeException {
         TrainSection train =
                 new TrainSection(
                         (int) t.integer("epochs", TRAIN_DEFAULTS.epochs(), 1, 10_000),
@@ -218,13 +236,7 @@ public final class RecipeLoader {
                         (int) t.integer("stepEpochs", TRAIN_DEFAULTS.stepEpochs(), 1, 10_000),
                         t.number("stepFactor", TRAIN_DEFAULTS.stepFactor(), 0, true, 1));
         t.finish();
-
-        LutSection lut = top.has("lut") ? LutSectionReader.readLut(top.section("lut")) : null;
-        StagesSection stages = LutSectionReader.readStages(top.section("stages"));
-        top.finish();
-
-        String yaml = canonicalYaml(name, seed, dataset, model, train, lut, stages);
-        return new Recipe(name, seed, dataset, model, train, lut, stages, source, yaml, sha256(yaml));
+        return train;
     }
 
     private static ModelSection readModel(MappingReader m, String arch) throws RecipeException {

@@ -25,6 +25,143 @@ public record StagesSection(
     }
 
     /**
+     * Starts a stages section in code, checked as a recipe file's {@code stages} section is.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link StagesSection}; unset settings take a recipe file's defaults. */
+    public static final class Builder {
+        private final SectionSettings settings = new SectionSettings("StagesSection.builder()", "stages");
+
+        Builder() {}
+
+        /**
+         * Sets the training images whose layer inputs k-means clusters.
+         *
+         * @param samples 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder optKMeansSamples(int samples) {
+            settings.put("kmeans.samples", samples);
+            return this;
+        }
+
+        /**
+         * Sets k-means' Lloyd iterations at most.
+         *
+         * @param iterations 0 to 10,000
+         * @return this builder
+         */
+        public Builder optKMeansIterations(int iterations) {
+            settings.put("kmeans.iterations", iterations);
+            return this;
+        }
+
+        /**
+         * Sets the calibrate stage's epochs per layer.
+         *
+         * @param epochs 0 to 10,000
+         * @return this builder
+         */
+        public Builder optCalibrateEpochs(int epochs) {
+            settings.put("calibrate.epochs", epochs);
+            return this;
+        }
+
+        /**
+         * Sets the training images whose layer inputs calibrate.
+         *
+         * @param samples 1 to 1,000,000
+         * @return this builder
+         */
+        public Builder optCalibrateSamples(int samples) {
+            settings.put("calibrate.samples", samples);
+            return this;
+        }
+
+        /**
+         * Sets the finetune stage's epochs.
+         *
+         * @param epochs 0 to 10,000
+         * @return this builder
+         */
+        public Builder optFinetuneEpochs(int epochs) {
+            settings.put("finetune.epochs", epochs);
+            return this;
+        }
+
+        /**
+         * Sets the finetune stage's peak learning rate.
+         *
+         * @param learningRate above 0, at most 10
+         * @return this builder
+         */
+        public Builder optFinetuneLearningRate(double learningRate) {
+            settings.put("finetune.learningRate", learningRate);
+            return this;
+        }
+
+        /**
+         * Sets the weight of distillation from the baseline while fine-tuning.
+         *
+         * @param weight 0 to 1,000 (0: off)
+         * @return this builder
+         */
+        public Builder optDistillation(double weight) {
+            settings.put("finetune.distillation", weight);
+            return this;
+        }
+
+        /**
+         * Sets the last finetune epochs trained with the soft estimator.
+         *
+         * @param epochs 0 to the finetune epochs
+         * @return this builder
+         */
+        public Builder optSoftEpochs(int epochs) {
+            settings.put("finetune.softEpochs", epochs);
+            return this;
+        }
+
+        /**
+         * Sets the epochs trained with frozen tables.
+         *
+         * @param epochs 0 to 10,000 (0: freeze only)
+         * @return this builder
+         */
+        public Builder optFreezeEpochs(int epochs) {
+            settings.put("freeze.epochs", epochs);
+            return this;
+        }
+
+        /**
+         * Sets any other setting of the section by its key in a recipe file.
+         *
+         * @param key e.g. {@code finetune.weightDecay}
+         * @param value its value
+         * @return this builder
+         */
+        public Builder optSetting(String key, Object value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        /**
+         * Checks the settings.
+         *
+         * @return the section
+         * @throws RecipeException naming the setting that breaks the rules
+         */
+        public StagesSection build() throws RecipeException {
+            return settings.read(LutSectionReader::readStages);
+        }
+    }
+
+    /**
      * Stage 1: centroids by k-means on calibration activations.
      *
      * @param samples training images whose layer inputs are clustered
