@@ -50,6 +50,8 @@ public final class LutModel {
     private final int output;
     private final List<String> labels;
     private final Map<String, Object> provenance;
+    private final float[] mean;
+    private final float[] std;
     private final int[][] goldenInputs;
     private final int[][] goldenLogits;
     private final int[] goldenLabels;
@@ -67,6 +69,8 @@ public final class LutModel {
         output = l.output;
         labels = List.copyOf(l.labels);
         provenance = Collections.unmodifiableMap(l.provenance);
+        mean = l.mean;
+        std = l.std;
         goldenInputs = l.goldenInputs;
         goldenLogits = l.goldenLogits;
         goldenLabels = l.goldenLabels;
@@ -158,6 +162,44 @@ public final class LutModel {
             q[i] = (int) FixedPoint.saturate((long) Math.max(Math.min(scaled, 1L << 40), -(1L << 40)), tensorBits[0]);
         }
         return q;
+    }
+
+    /**
+     * Normalizes an image's pixels as the model was trained, {@code (pixel / 255 - mean) / std}
+     * per channel in float32 with the mean and std the manifest records, then quantizes it.
+     *
+     * @param pixels {@code [C][H][W]} values from 0 to 255
+     * @return its integers
+     * @throws IllegalStateException if the bundle records no normalization
+     */
+    public int[] quantizeImage(float[] pixels) {
+        checkLength(pixels.length);
+        if (mean == null) {
+            throw new IllegalStateException("the bundle records no dataset mean and std; normalize the image and call"
+                    + " quantize(float[])");
+        }
+        int plane = pixels.length / mean.length;
+        float[] x = new float[pixels.length];
+        for (int i = 0; i < x.length; i++) {
+            int c = i / plane;
+            x[i] = (pixels[i] / 255f - mean[c]) / std[c];
+        }
+        return quantize(x);
+    }
+
+    /**
+     * Computes the logits of images given as pixels, normalized as in training.
+     *
+     * @param images one {@code [C][H][W]} row of values from 0 to 255 per image
+     * @param threads worker threads, at least 1
+     * @return one row of logits per image, in input order
+     */
+    public int[][] predictImages(float[][] images, int threads) {
+        int[][] inputs = new int[images.length][];
+        for (int i = 0; i < images.length; i++) {
+            inputs[i] = quantizeImage(images[i]);
+        }
+        return predict(inputs, threads);
     }
 
     /**
@@ -330,6 +372,8 @@ public final class LutModel {
         final List<EngineOp> ops = new ArrayList<>();
         final List<LayerSummary> summaries = new ArrayList<>();
         final Map<String, Object> provenance = new LinkedHashMap<>();
+        float[] mean;
+        float[] std;
         final Set<String> used = new HashSet<>();
         Map<String, String> sha = new HashMap<>();
         List<String> labels;
@@ -375,6 +419,7 @@ public final class LutModel {
                 }
             }
             readTensors(m);
+            readNormalization(m);
             readOps(m);
             String outName = m.string("output");
             if (!index.containsKey(outName) || index.get(outName) != names.size() - 1) {
@@ -425,6 +470,25 @@ public final class LutModel {
             }
             if (names.isEmpty() || !names.get(0).equals(m.string("input"))) {
                 throw new BundleFormatException(ManifestObject.FILE, "input must name the first tensor");
+            }
+        }
+
+        /** The dataset's per-channel mean and std, when the manifest records them (every exported bundle does). */
+        void readNormalization(ManifestObject m) throws BundleFormatException {
+            if (!m.has("dataset") || !(m.raw().get("dataset") instanceof Map<?, ?>)) {
+                return;
+            }
+            ManifestObject d = m.object("dataset");
+            if (!d.has("mean") || !d.has("std")) {
+                return;
+            }
+            int channels = shapes.get(0).length == 3 ? shapes.get(0)[0] : 1;
+            mean = d.floats("mean", channels);
+            std = d.floats("std", channels);
+            for (float s : std) {
+                if (!(s > 0)) {
+                    throw new BundleFormatException(ManifestObject.FILE, d.where("std") + " must be positive, got " + s);
+                }
             }
         }
 

@@ -103,6 +103,21 @@ final class ManifestObject {
         return out;
     }
 
+    float[] floats(String key, int length) throws BundleFormatException {
+        List<Object> l = list(key, length);
+        if (l.size() != length) {
+            throw new BundleFormatException(FILE, where(key) + " has " + l.size() + " entries, expected " + length);
+        }
+        float[] out = new float[length];
+        for (int i = 0; i < length; i++) {
+            if (!(l.get(i) instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+                throw new BundleFormatException(FILE, where(key) + "[" + i + "] must be a finite number");
+            }
+            out[i] = n.floatValue();
+        }
+        return out;
+    }
+
     List<String> strings(String key, int maxLength) throws BundleFormatException {
         List<Object> l = list(key, maxLength);
         for (int i = 0; i < l.size(); i++) {
