@@ -119,8 +119,10 @@ public final class IdxReader {
             }
             count *= dims[i];
             if (count > Integer.MAX_VALUE - 8) {
-                throw new DatasetException(
-                        file + ": dimensions " + Arrays.toString(dims) + " exceed 2^31 values");
+                // The header is not read to its end, so only the dimensions read so far are known.
+                String read = Arrays.toString(Arrays.copyOf(dims, i + 1));
+                throw new DatasetException(file + ": dimensions " + (i + 1 < ndim
+                        ? read.substring(0, read.length() - 1) + ", ...]" : read) + " exceed 2^31 values");
             }
         }
         long headerBytes = 4L + 4L * ndim;

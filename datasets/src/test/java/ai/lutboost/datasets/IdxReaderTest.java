@@ -1,6 +1,7 @@
 package ai.lutboost.datasets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,10 @@ class IdxReaderTest {
         Path f = IdxFiles.write(dir.resolve("huge.gz"), IdxFiles.idx(8, new int[] {60000, 2000, 2000}, new byte[0]), true);
         assertTrue(assertThrows(DatasetException.class, () -> IdxReader.read(f, 3))
                 .getMessage().contains("exceed 2^31 values"));
+        Path one = IdxFiles.write(dir.resolve("count.gz"), IdxFiles.idx(8, new int[] {Integer.MAX_VALUE, 28, 28},
+                new byte[0]), true);
+        assertEquals(one + ": dimensions [2147483647, ...] exceed 2^31 values",
+                assertThrows(DatasetException.class, () -> IdxReader.read(one, 3)).getMessage());
         Path g = IdxFiles.write(dir.resolve("big.gz"), IdxFiles.idx(8, new int[] {60000, 28, 28}, new byte[0]), true);
         assertTrue(assertThrows(DatasetException.class, () -> IdxReader.read(g, 3))
                 .getMessage().contains("header is corrupt"));
