@@ -17,6 +17,7 @@ import ai.lutboost.bench.KMeansComparison;
 import ai.lutboost.bench.StepTiming;
 import ai.lutboost.bench.TrainStepBenchmark.Candidate;
 import ai.lutboost.bench.TrainStepBenchmark;
+import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.LabeledImages;
@@ -30,6 +31,7 @@ import ai.lutboost.layer.LutLinear;
 import ai.lutboost.layer.Metric;
 import ai.lutboost.model.ModelZoo;
 import ai.lutboost.recipe.Recipe;
+import ai.lutboost.recipe.RecipeLoader;
 import ai.lutboost.training.CheckpointException;
 import ai.lutboost.training.TrainingCheckpoint;
 import java.lang.management.ManagementFactory;
@@ -39,6 +41,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -191,11 +194,15 @@ final class BenchCommand extends BaseCommand {
         }
         if (!skip.contains("engine-layer")) {
             try (NDManager manager = NDManager.newBaseManager()) {
-                for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
-                    EngineBenchmark.Timing e = EngineBenchmark.lutLayerVsLinear(512, 512, 4, 16, 64, t, steps, manager);
-                    out().printf(Locale.ROOT, "engine LUT layer (%d thread%s) %8.3f ms/batch, DJL float32 Linear %8.3f"
-                            + " ms/batch: ratio %.2fx  [D=N=512, v=4, K=16, batch 64, median of %d]%n",
-                            t, t == 1 ? "" : "s", e.engineMillis(), e.djlMillis(), e.ratio(), e.rounds());
+                for (Metric m : Metric.values()) {
+                    for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+                        EngineBenchmark.Timing e =
+                                EngineBenchmark.lutLayerVsLinear(512, 512, 4, 16, m, 64, t, steps, manager);
+                        out().printf(Locale.ROOT, "engine LUT layer %-9s (%d thread%s) %8.3f ms/batch, DJL float32"
+                                + " Linear %8.3f ms/batch: engine/DJL time %.2fx  [D=N=512, v=4, K=16, batch 64, median"
+                                + " of %d]%n", m.name().toLowerCase(Locale.ROOT), t, t == 1 ? "" : "s",
+                                e.engineMillis(), e.djlMillis(), e.ratio(), e.rounds());
+                    }
                 }
                 out().flush();
             }
@@ -312,32 +319,48 @@ final class BenchCommand extends BaseCommand {
         out().flush();
     }
 
+    /**
+     * The bundle against the float baseline of the same network: the model is the zoo's, built from
+     * the recipe the bundle's manifest records, with the baseline's parameters.
+     */
     private void engineModel(int threads) throws Exception {
         if (!Files.isRegularFile(baseline) || !Files.exists(bundle)) {
-            throw new CheckpointException("engine benchmark: needs the quickstart baseline " + baseline
-                    + " and its bundle " + bundle
-                    + "; run './lutboost run' first, pass --baseline and --bundle, or --skip engine-model");
+            throw new CheckpointException("engine benchmark: needs a bundle " + bundle + " and the baseline "
+                    + baseline + " of its recipe; run './lutboost run' first, pass --baseline and --bundle, or --skip"
+                    + " engine-model");
         }
-        Recipe recipe = ShippedRecipes.load(ShippedRecipes.DEFAULT, List.of());
         LutModel engine = LutModel.load(bundle);
+        Recipe recipe = RecipeLoader.parse(bundle + " (manifest recipe)", manifestRecipe(engine), List.of());
+        DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
         try (NDManager manager = NDManager.newBaseManager()) {
-            Block lenet = ModelZoo.build(recipe.model(), Datasets.FASHION_MNIST);
-            lenet.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
-            TrainingCheckpoint.read(baseline).loadInto(manager, lenet);
-            LabeledImages test = BundleRunner.images(Datasets.FASHION_MNIST, null, true);
-            int n = 2000;
-            NDArray images = BundleExporter.images(manager, Datasets.FASHION_MNIST, test, 0, n);
+            Block dense = ModelZoo.build(recipe.model(), d);
+            dense.initialize(manager, DataType.FLOAT32, new Shape(1, d.channels(), d.height(), d.width()));
+            TrainingCheckpoint.read(baseline).loadInto(manager, dense);
+            LabeledImages test = BundleRunner.images(d, null, true);
+            int n = Math.min(2000, test.count());
+            NDArray images = BundleExporter.images(manager, d, test, 0, n);
             int[][] inputs = new int[n][];
             for (int i = 0; i < n; i++) {
-                inputs[i] = engine.quantize(ImageClassificationDataset.normalized(test, Datasets.FASHION_MNIST, i));
+                inputs[i] = engine.quantize(ImageClassificationDataset.normalized(test, d, i));
             }
             int rounds = Math.max(5, steps / 20);
-            EngineBenchmark.Timing t = EngineBenchmark.modelThroughput(engine, inputs, lenet, images, threads, rounds);
-            out().printf(Locale.ROOT, "engine %s: %.0f samples/s (%d threads); DJL float32 LeNet-5 baseline: %.0f"
-                    + " samples/s; engine/DJL time ratio %.2fx  [%d test images, median of %d passes]%n",
-                    bundle, n / (t.engineMillis() / 1e3), threads, n / (t.djlMillis() / 1e3), t.ratio(), n, rounds);
-            out().flush();
+            for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+                EngineBenchmark.Timing r = EngineBenchmark.modelThroughput(engine, inputs, dense, images, 256, t, rounds);
+                out().printf(Locale.ROOT, "engine %s (%d thread%s): %.0f samples/s; DJL float32 %s baseline: %.0f"
+                        + " samples/s; engine/DJL time %.2fx  [%d test images in batches of 256, median of %d"
+                        + " passes]%n", bundle, t, t == 1 ? "" : "s", n / (r.engineMillis() / 1e3), recipe.model().arch(),
+                        n / (r.djlMillis() / 1e3), r.ratio(), n, rounds);
+                out().flush();
+            }
         }
+    }
+
+    private static String manifestRecipe(LutModel engine) throws CheckpointException {
+        if (engine.provenance().get("recipe") instanceof Map<?, ?> m && m.get("yaml") instanceof String yaml) {
+            return yaml;
+        }
+        throw new CheckpointException("engine benchmark: the bundle's manifest records no recipe to build its float"
+                + " model from");
     }
 
     private void kmeans() throws Exception {

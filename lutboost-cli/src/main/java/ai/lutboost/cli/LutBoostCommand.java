@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             VerifyCommand.class,
             InspectCommand.class,
+            RtlCommand.class,
             DseCommand.class,
             BenchCommand.class,
             DatasetsCommand.class,

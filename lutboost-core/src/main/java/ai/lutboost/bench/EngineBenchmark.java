@@ -60,6 +60,7 @@ public final class EngineBenchmark {
      * @param n outputs
      * @param v sub-vector length
      * @param k centroids per codebook
+     * @param metric the LUT layer's distance
      * @param batch samples per batch
      * @param threads engine threads
      * @param rounds measured batches of each
@@ -67,14 +68,14 @@ public final class EngineBenchmark {
      * @return the timing
      * @throws IOException if the temporary bundle cannot be written
      */
-    public static Timing lutLayerVsLinear(int d, int n, int v, int k, int batch, int threads, int rounds,
-            NDManager manager) throws IOException {
+    public static Timing lutLayerVsLinear(int d, int n, int v, int k, Metric metric, int batch, int threads,
+            int rounds, NDManager manager) throws IOException {
         Random r = new Random(1);
         int c = (d + v - 1) / v;
         FixedPointFormat act = new FixedPointFormat(8, 4, true);
         IntegerModel model = new IntegerModel(
                 List.of(new IntegerTensor("input", new int[] {d}, act), new IntegerTensor("out", new int[] {n}, act)),
-                List.of(new LutLayerOp("lut", "input", "out", null, d, c, k, v, n, Metric.L2, 8,
+                List.of(new LutLayerOp("lut", "input", "out", null, d, c, k, v, n, metric, 8,
                         random(r, c * k * v), random(r, c * k * n), new int[n], filled(n, 4), true)),
                 "input", "out",
                 new IntegerModel.Provenance("bench", "", "0".repeat(64), 0, "none", new float[] {0}, new float[] {1},
@@ -110,24 +111,30 @@ public final class EngineBenchmark {
     }
 
     /**
-     * A whole bundle in the engine against the float model it came from, on the same images.
+     * A whole bundle in the engine against the float model it came from, on the same images in
+     * batches of the same size.
      *
      * @param bundle the engine's model
      * @param inputs quantized inputs for the engine, one per image
      * @param dense the float baseline, initialized
      * @param images the same images, normalized, {@code [B, C, H, W]}
+     * @param batch images per batch on both sides
      * @param threads engine threads
      * @param rounds passes over the images by each
      * @return milliseconds per pass
      */
-    public static Timing modelThroughput(LutModel bundle, int[][] inputs, Block dense, NDArray images, int threads,
-            int rounds) {
+    public static Timing modelThroughput(LutModel bundle, int[][] inputs, Block dense, NDArray images, int batch,
+            int threads, int rounds) {
         ParameterStore ps = new ParameterStore(images.getManager(), false);
         long total = images.getShape().get(0);
-        return interleave(() -> bundle.predict(inputs, threads), () -> {
-            for (long s = 0; s < total; s += 256) {
+        return interleave(() -> {
+            for (int s = 0; s < inputs.length; s += batch) {
+                bundle.predict(Arrays.copyOfRange(inputs, s, Math.min(inputs.length, s + batch)), threads);
+            }
+        }, () -> {
+            for (long s = 0; s < total; s += batch) {
                 try (NDManager scope = images.getManager().newSubManager()) {
-                    NDArray x = images.get(s + ":" + Math.min(total, s + 256));
+                    NDArray x = images.get(s + ":" + Math.min(total, s + batch));
                     x.attach(scope);
                     dense.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
                 }

@@ -50,7 +50,7 @@ import java.util.zip.ZipOutputStream;
 public final class TableBundleWriter {
 
     /** Width of a per-column shift in {@code hw/<layer>.shift.mem}: shifts lie well inside -62..62. */
-    static final int SHIFT_BITS = 8;
+    public static final int SHIFT_BITS = 8;
 
     /** The producer recorded in manifests. */
     public static final String PRODUCER = "lutboost 0.1.0";
@@ -312,8 +312,19 @@ public final class TableBundleWriter {
         return buf.array();
     }
 
-    /** One word per line in two's complement hex, as many digits as the width needs, for {@code $readmemh}. */
     private static void mem(Map<String, byte[]> files, String path, int[] values, int bits) {
+        files.put(path, memText(values, bits).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * A {@code $readmemh} image: one word per line in two's complement hex, as many digits as the
+     * width needs (docs/datapath.md §9).
+     *
+     * @param values the values, each within {@code bits} bits
+     * @param bits the word width
+     * @return the file's text
+     */
+    public static String memText(int[] values, int bits) {
         int digits = (bits + 3) / 4;
         long mask = (1L << bits) - 1;
         StringBuilder sb = new StringBuilder(values.length * (digits + 1));
@@ -321,7 +332,7 @@ public final class TableBundleWriter {
         for (int v : values) {
             sb.append(String.format(Locale.ROOT, fmt, v & mask));
         }
-        files.put(path, sb.toString().getBytes(StandardCharsets.US_ASCII));
+        return sb.toString();
     }
 
     private static int[] flatten(int[][] rows) {

@@ -20,7 +20,7 @@ import java.util.Random;
  * format and comparing the simulation with the engine without training anything. Random shifts
  * and widths reach saturation, negative shifts and padding that trained models rarely reach.
  */
-final class SyntheticBundles {
+public final class SyntheticBundles {
 
     private SyntheticBundles() {}
 
@@ -29,7 +29,7 @@ final class SyntheticBundles {
      * (relu) → max pool 2x2 → global average pool (into a finer format) → LUT linear (D=4, v=3, zero-padded) → dense
      * linear logits.
      */
-    static IntegerModel model(long seed, Metric metric) {
+    public static IntegerModel model(long seed, Metric metric) {
         Random r = new Random(seed);
         List<IntegerTensor> t = new ArrayList<>();
         t.add(new IntegerTensor("input", new int[] {2, 6, 6}, new FixedPointFormat(8, 4, true)));
@@ -70,7 +70,7 @@ final class SyntheticBundles {
      * Random inputs in the input's 8-bit range: each sample has its own level per half, so that
      * pooled features differ between samples, and many elements sit at the limits.
      */
-    static int[][] inputs(long seed, int samples, int size) {
+    public static int[][] inputs(long seed, int samples, int size) {
         Random r = new Random(seed);
         int[][] x = new int[samples][size];
         for (int[] row : x) {
@@ -86,7 +86,7 @@ final class SyntheticBundles {
     }
 
     /** Golden vectors of the given inputs with placeholder logits (the tests that need true ones compute them). */
-    static GoldenVectors golden(int[][] inputs, long[][] logits) {
+    public static GoldenVectors golden(int[][] inputs, long[][] logits) {
         return new GoldenVectors(inputs, logits, new int[inputs.length]);
     }
 

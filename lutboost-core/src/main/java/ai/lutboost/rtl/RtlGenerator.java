@@ -1,0 +1,197 @@
+package ai.lutboost.rtl;
+
+import ai.lutboost.LutBoostException;
+import ai.lutboost.engine.BundleFormatException;
+import ai.lutboost.engine.LutModel;
+import ai.lutboost.export.TableBundleReader;
+import ai.lutboost.export.TableBundleWriter;
+import ai.lutboost.quant.IntegerModel;
+import ai.lutboost.quant.IntegerOp;
+import ai.lutboost.quant.LutLayerOp;
+import ai.lutboost.training.OutputPathException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes Verilog for a bundle's LUT layers: the generic modules ({@code lut_ccm.v},
+ * {@code lut_imm.v}, {@code lut_layer.v}) once, and per layer a directory with its memory images
+ * (the bundle's {@code hw/} words), the rows the engine computed on the golden samples, and a
+ * testbench that compares the layer's outputs with them. The rest of the graph stays in the engine.
+ */
+public final class RtlGenerator {
+
+    static final String[] MODULES = {"lut_ccm.v", "lut_imm.v", "lut_layer.v"};
+    /** Widths the modules are written for: inputs and tables of up to 16 bits, outputs of up to 32. */
+    static final int MAX_IN_BITS = 16;
+    static final int MAX_TABLE_BITS = 16;
+    static final int MAX_OUT_BITS = 32;
+    /** Memory words per layer that a simulator and a synthesis run handle in reasonable time. */
+    static final long MAX_WORDS = 1L << 24;
+
+    /**
+     * What was written for one layer.
+     *
+     * @param name the layer
+     * @param directory its directory: testbench, memory images, vectors
+     * @param rows rows in its vectors
+     * @param description v, K, C, N, metric and widths, for messages
+     */
+    public record Layer(String name, Path directory, int rows, String description) {}
+
+    private RtlGenerator() {}
+
+    /**
+     * Generates the Verilog and the testbenches.
+     *
+     * @param bundle the bundle
+     * @param target the output directory; written whole or not at all
+     * @param centroidsPerCycle centroids each layer's CCM compares per cycle, a divisor of every K
+     * @param samples golden samples whose rows feed the testbenches, at most the bundle's
+     * @return one entry per LUT layer
+     * @throws RtlException if the bundle has no LUT layer, or one beyond the generator's limits
+     * @throws BundleFormatException if the bundle is not valid
+     * @throws LutBoostException if the output cannot be written
+     */
+    public static List<Layer> generate(Path bundle, Path target, int centroidsPerCycle, int samples)
+            throws RtlException, BundleFormatException, LutBoostException {
+        IntegerModel model = TableBundleReader.read(bundle).model();
+        List<LutLayerOp> layers = new ArrayList<>();
+        for (IntegerOp op : model.ops()) {
+            if (op instanceof LutLayerOp l) {
+                check(model, l, centroidsPerCycle);
+                layers.add(l);
+            }
+        }
+        if (layers.isEmpty()) {
+            throw new RtlException(bundle + ": the bundle has no LUT layer (lut_linear or lut_conv2d) to generate");
+        }
+        if (samples < 1) {
+            throw new RtlException("--samples must be at least 1, got " + samples);
+        }
+        LutModel engine = LutModel.load(bundle);
+        int[][] golden = engine.goldenInputs();
+        int count = Math.min(samples, golden.length);
+        Path temp = null;
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+            for (String module : MODULES) {
+                try (InputStream in = RtlGenerator.class.getResourceAsStream(module)) {
+                    Files.copy(in, temp.resolve(module));
+                }
+            }
+            List<Map<String, int[]>> traces = new ArrayList<>();
+            for (int s = 0; s < count; s++) {
+                traces.add(engine.trace(golden[s]));
+            }
+            List<Layer> out = new ArrayList<>();
+            for (LutLayerOp l : layers) {
+                out.add(writeLayer(model, l, traces, centroidsPerCycle, temp, target));
+            }
+            if (Files.exists(target)) {
+                deleteTree(target);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
+            return out;
+        } catch (IOException e) {
+            throw OutputPathException.of("rtl output " + target, e);
+        } finally {
+            if (temp != null) {
+                deleteQuietly(temp);
+            }
+        }
+    }
+
+    private static void check(IntegerModel model, LutLayerOp l, int perCycle) throws RtlException {
+        int inBits = model.tensor(l.input()).format().bits();
+        int outBits = model.tensor(l.output()).format().bits();
+        String where = "op " + l.name() + " (" + l.kind().manifestName() + ")";
+        if (inBits > MAX_IN_BITS) {
+            throw new RtlException(where + ": " + inBits + "-bit inputs; the generator handles at most " + MAX_IN_BITS);
+        }
+        if (l.tableBits() > MAX_TABLE_BITS) {
+            throw new RtlException(where + ": " + l.tableBits() + "-bit tables; the generator handles at most "
+                    + MAX_TABLE_BITS);
+        }
+        if (outBits > MAX_OUT_BITS) {
+            throw new RtlException(where + ": " + outBits + "-bit outputs; the generator handles at most "
+                    + MAX_OUT_BITS);
+        }
+        if (perCycle < 1 || l.k() % perCycle != 0) {
+            throw new RtlException(where + ": --centroids-per-cycle " + perCycle + " must divide K = " + l.k());
+        }
+        long words = (long) l.codebooks() * l.k() * Math.max(l.units(), l.v());
+        if (words > MAX_WORDS) {
+            throw new RtlException(where + ": " + words + " table words; the generator handles at most " + MAX_WORDS);
+        }
+    }
+
+    private static Layer writeLayer(IntegerModel model, LutLayerOp l, List<Map<String, int[]>> traces, int perCycle,
+            Path root, Path target) throws IOException {
+        Path dir = root.resolve(l.name());
+        Files.createDirectories(dir);
+        int inBits = model.tensor(l.input()).format().bits();
+        int outBits = model.tensor(l.output()).format().bits();
+        int[] inputShape = model.tensor(l.input()).shape();
+        List<int[]> inputs = new ArrayList<>();
+        List<int[]> outputs = new ArrayList<>();
+        for (Map<String, int[]> t : traces) {
+            inputs.addAll(List.of(LayerVectors.rows(l, inputShape, t.get(l.input()))));
+            outputs.addAll(List.of(LayerVectors.outputs(l, t.get(l.output()))));
+        }
+        String name = l.name();
+        write(dir, name + ".centroids.mem", TableBundleWriter.memText(l.centroids(), inBits));
+        write(dir, name + ".table.mem", TableBundleWriter.memText(l.table(), l.tableBits()));
+        write(dir, name + ".bias.mem", TableBundleWriter.memText(l.bias(), 32));
+        write(dir, name + ".shift.mem", TableBundleWriter.memText(l.outputShift(), TableBundleWriter.SHIFT_BITS));
+        write(dir, name + ".inputs.mem", TableBundleWriter.memText(flatten(inputs), inBits));
+        write(dir, name + ".expected.mem", TableBundleWriter.memText(flatten(outputs), outBits));
+        int metric = switch (l.metric()) {
+            case L2 -> 0;
+            case L1 -> 1;
+            case CHEBYSHEV -> 2;
+        };
+        write(dir, "tb_" + Testbench.moduleName(name) + ".v", Testbench.text(name, inputs.size(), l.v(), l.k(),
+                l.codebooks(), l.units(), inBits, l.tableBits(), outBits, metric, perCycle, l.relu()));
+        String description = String.format(Locale.ROOT, "v=%d K=%d C=%d N=%d %s, %d-bit inputs, %d-bit table,"
+                + " %d-bit outputs", l.v(), l.k(), l.codebooks(), l.units(), l.metric().name().toLowerCase(Locale.ROOT),
+                inBits, l.tableBits(), outBits);
+        return new Layer(name, target.resolve(name), inputs.size(), description);
+    }
+
+    private static int[] flatten(List<int[]> rows) {
+        return rows.stream().flatMapToInt(java.util.Arrays::stream).toArray();
+    }
+
+    private static void write(Path dir, String file, String text) throws IOException {
+        Files.writeString(dir.resolve(file), text, StandardCharsets.US_ASCII);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            // The temporary directory is hidden beside the target; a failed clean-up leaves only it.
+        }
+    }
+}
