@@ -44,9 +44,12 @@ public final class RtlGenerator {
      * @param name the layer
      * @param directory its directory: testbench, memory images, vectors
      * @param rows rows in its vectors
+     * @param codebooks {@code C}
+     * @param k centroids per codebook
+     * @param units {@code N}
      * @param description v, K, C, N, metric and widths, for messages
      */
-    public record Layer(String name, Path directory, int rows, String description) {}
+    public record Layer(String name, Path directory, int rows, int codebooks, int k, int units, String description) {}
 
     private RtlGenerator() {}
 
@@ -168,7 +171,7 @@ public final class RtlGenerator {
         String description = String.format(Locale.ROOT, "v=%d K=%d C=%d N=%d %s, %d-bit inputs, %d-bit table,"
                 + " %d-bit outputs", l.v(), l.k(), l.codebooks(), l.units(), l.metric().name().toLowerCase(Locale.ROOT),
                 inBits, l.tableBits(), outBits);
-        return new Layer(name, target.resolve(name), inputs.size(), description);
+        return new Layer(name, target.resolve(name), inputs.size(), l.codebooks(), l.k(), l.units(), description);
     }
 
     private static int[] flatten(List<int[]> rows) {

@@ -40,44 +40,30 @@ final class Testbench {
 
                     reg clk = 1'b0;
                     reg rst = 1'b1;
-                    always #5 clk = ~clk;
+                    initial forever #5 clk = ~clk;
 
                     reg [IN_W-1:0] inputs [0:ROWS*C*V-1];
                     reg [OUT_W-1:0] expected [0:ROWS*N-1];
 
-                    integer row_in = 0;
-                    integer sub = 0;
+                    integer word = 0;
                     integer row_out = 0;
                     integer identical = 0;
                     integer mismatches = 0;
                     integer first_in = -1;
+                    integer last_row_in = -1;
                     integer cycle = 0;
                     integer u;
-                    integer n;
-                    reg same;
                     reg [V*IN_W-1:0] s_data;
-                    wire s_valid = !rst && row_in < ROWS;
+                    wire s_valid = !rst && word < ROWS * C;
                     wire s_ready;
                     wire m_valid;
                     wire [N*OUT_W-1:0] m_data;
 
-                    // Sensitive to the counters only: @* would watch every word of the inputs.
-                    task load_sub_vector;
-                        begin
-                            for (u = 0; u < V; u = u + 1)
-                                s_data[u*IN_W +: IN_W] = inputs[(row_in*C + sub)*V + u];
-                        end
-                    endtask
-
                     initial begin
                         $readmemh("%1$s.inputs.mem", inputs);
                         $readmemh("%1$s.expected.mem", expected);
-                        load_sub_vector;
-                    end
-
-                    always @(row_in or sub) begin
-                        if (row_in < ROWS)
-                            load_sub_vector;
+                        for (u = 0; u < V; u = u + 1)
+                            s_data[u*IN_W +: IN_W] = inputs[u];
                     end
 
                     lut_layer #(.V(V), .K(K), .C(C), .N(N), .IN_W(IN_W), .TABLE_W(TABLE_W), .OUT_W(OUT_W),
@@ -88,41 +74,59 @@ final class Testbench {
                              .m_valid(m_valid), .m_ready(1'b1), .m_data(m_data));
 
                     initial begin
-                        repeat (3) @(posedge clk);
-                        rst <= 1'b0;
+                        repeat (3) @(negedge clk);
+                        rst = 1'b0;
                     end
+
+                    // The first column of the output row that differs from the engine's, or -1.
+                    function integer first_mismatch;
+                        input integer row;
+                        integer column;
+                        begin
+                            first_mismatch = -1;
+                            for (column = N - 1; column >= 0; column = column - 1)
+                                if (m_data[column*OUT_W +: OUT_W] !== expected[row*N + column])
+                                    first_mismatch = column;
+                        end
+                    endfunction
+
+                    function [V*IN_W-1:0] sub_vector;
+                        input integer index;
+                        integer element;
+                        begin
+                            for (element = 0; element < V; element = element + 1)
+                                sub_vector[element*IN_W +: IN_W] = inputs[index*V + element];
+                        end
+                    endfunction
 
                     always @(posedge clk) begin
                         cycle <= cycle + 1;
                         if (s_valid && s_ready) begin
                             if (first_in < 0)
                                 first_in <= cycle;
-                            if (sub == C - 1) begin
-                                sub <= 0;
-                                row_in <= row_in + 1;
-                            end else begin
-                                sub <= sub + 1;
-                            end
+                            if (word == (ROWS - 1) * C)
+                                last_row_in <= cycle;
+                            word <= word + 1;
+                            s_data <= sub_vector(word + 1);
                         end
                         if (m_valid) begin
-                            same = 1'b1;
-                            for (n = 0; n < N; n = n + 1) begin
-                                if (m_data[n*OUT_W +: OUT_W] !== expected[row_out*N + n]) begin
-                                    if (same && mismatches == 0)
-                                        $display("first mismatch: row %%0d, column %%0d: rtl %%0d, engine %%0d", row_out, n,
-                                                 $signed(m_data[n*OUT_W +: OUT_W]), $signed(expected[row_out*N + n]));
-                                    same = 1'b0;
-                                end
+                            if (first_mismatch(row_out) < 0) begin
+                                identical <= identical + 1;
+                            end else begin
+                                if (mismatches == 0)
+                                    $display("first mismatch: row %%0d, column %%0d: rtl %%0d, engine %%0d", row_out,
+                                             first_mismatch(row_out),
+                                             $signed(m_data[first_mismatch(row_out)*OUT_W +: OUT_W]),
+                                             $signed(expected[row_out*N + first_mismatch(row_out)]));
+                                mismatches <= mismatches + 1;
                             end
-                            if (same)
-                                identical = identical + 1;
-                            else
-                                mismatches = mismatches + 1;
-                            row_out = row_out + 1;
-                            if (row_out == ROWS) begin
-                                $display("rtl %1$s: %%0d/%%0d identical", identical, ROWS);
-                                $display("cycles per row: %%0d (%%0d rows in %%0d cycles)", (cycle + 1 - first_in) / ROWS,
-                                         ROWS, cycle + 1 - first_in);
+                            row_out <= row_out + 1;
+                            if (row_out == ROWS - 1) begin
+                                $display("rtl %1$s: %%0d/%%0d identical",
+                                         identical + (first_mismatch(row_out) < 0 ? 1 : 0), ROWS);
+                                // From taking one row's first sub-vector to taking the next row's.
+                                if (ROWS > 1)
+                                    $display("cycles per row: %%0d", (last_row_in - first_in) / (ROWS - 1));
                                 $finish;
                             end
                         end

@@ -24,13 +24,13 @@ module lut_ccm #(
 );
     // A squared difference of two IN_W-bit values is below 2^(2 IN_W); V of them below 2^(2 IN_W + log2 V).
     localparam D_W = 2 * IN_W + $clog2(V + 1) + 1;
-    localparam STEPS = K / P;
 
     reg [IN_W-1:0] centroids [0:C*K*V-1];
     initial $readmemh(CENTROID_FILE, centroids);
 
+    wire [31:0] base = {{(32-CB_W){1'b0}}, codebook} * K;
     reg busy;
-    reg [IDX_W:0] next;
+    integer next;
     reg [IDX_W-1:0] best;
     reg [D_W-1:0] best_distance;
 
@@ -39,17 +39,19 @@ module lut_ccm #(
     reg [IDX_W-1:0] scan_index;
     // Inputs and centroids differ by at most 2^IN_W - 1: IN_W + 2 bits signed, IN_W + 1 unsigned.
     reg signed [IN_W+1:0] difference;
-    reg [IN_W:0] magnitude;
-    integer p, u;
+    reg signed [IN_W+1:0] absolute;
+    reg [D_W-1:0] magnitude;
+    integer p, u, candidate;
 
     always @* begin
         for (p = 0; p < P; p = p + 1) begin
             distance[p] = {D_W{1'b0}};
             for (u = 0; u < V; u = u + 1) begin
                 difference = $signed({{2{x[u*IN_W+IN_W-1]}}, x[u*IN_W +: IN_W]})
-                        - $signed({{2{centroids[(codebook*K + next + p)*V + u][IN_W-1]}},
-                                   centroids[(codebook*K + next + p)*V + u]});
-                magnitude = difference[IN_W+1] ? -difference : difference;
+                        - $signed({{2{centroids[(base + next + p)*V + u][IN_W-1]}},
+                                   centroids[(base + next + p)*V + u]});
+                absolute = difference[IN_W+1] ? -difference : difference;
+                magnitude = {{(D_W-IN_W-2){1'b0}}, absolute};
                 if (METRIC == 0)
                     distance[p] = distance[p] + magnitude * magnitude;
                 else if (METRIC == 1)
@@ -61,9 +63,10 @@ module lut_ccm #(
         scan_distance = best_distance;
         scan_index = best;
         for (p = 0; p < P; p = p + 1) begin
-            if ((next == 0 && p == 0) || distance[p] < scan_distance) begin
+            candidate = next + p;
+            if (candidate == 0 || distance[p] < scan_distance) begin
                 scan_distance = distance[p];
-                scan_index = next + p;
+                scan_index = candidate[IDX_W-1:0];
             end
         end
     end

@@ -39,33 +39,45 @@ module lut_imm #(
 
     reg signed [31:0] acc [0:N-1];
     reg busy;
-    reg [N_W:0] column;
+    reg [N_W-1:0] column;
     reg [CB_W-1:0] row_codebook;
     reg [IDX_W-1:0] row_index;
-    integer n;
 
-    wire [TABLE_W-1:0] entry = table_rows[(row_codebook*K + row_index)*N + column];
+    wire [31:0] row = {{(32-CB_W){1'b0}}, row_codebook} * K + {{(32-IDX_W){1'b0}}, row_index};
+    wire [31:0] at = {{(32-N_W){1'b0}}, column};
+    wire [TABLE_W-1:0] entry = table_rows[row*N + at];
+    wire signed [31:0] addend = {{(32-TABLE_W){entry[TABLE_W-1]}}, entry};
 
     always @(posedge clk) begin
         done <= 1'b0;
         if (rst || clear) begin
             busy <= 1'b0;
-            for (n = 0; n < N; n = n + 1)
-                acc[n] <= bias[n];
         end else if (start) begin
             busy <= 1'b1;
             column <= 0;
             row_codebook <= codebook;
             row_index <= index;
         end else if (busy) begin
-            acc[column] <= acc[column] + {{(32-TABLE_W){entry[TABLE_W-1]}}, entry};
-            if (column == N - 1) begin
+            if (at == N - 1) begin
                 busy <= 1'b0;
                 done <= 1'b1;
             end
             column <= column + 1;
         end
     end
+
+    // One accumulator per column: loaded with its bias, then adding the entry when its column's turn comes.
+    genvar a;
+    generate
+        for (a = 0; a < N; a = a + 1) begin : accumulate
+            always @(posedge clk) begin
+                if (rst || clear)
+                    acc[a] <= bias[a];
+                else if (busy && !start && at == a)
+                    acc[a] <= acc[a] + addend;
+            end
+        end
+    endgenerate
 
     // rq(acc, 1, s, OUT_W): a round-half-up shift right by s, or left by -s, in 64 bits (|acc| < 2^31 and
     // -30 <= s <= 62, so neither overflows), then saturation; then the ReLU.
@@ -79,7 +91,10 @@ module lut_imm #(
             wire signed [63:0] max = (64'sd1 <<< (OUT_W - 1)) - 1;
             wire signed [63:0] min = -(64'sd1 <<< (OUT_W - 1));
             wire signed [63:0] saturated = (shifted > max) ? max : (shifted < min) ? min : shifted;
+            // Only the low OUT_W bits of the saturated value carry information.
+            /* verilator lint_off UNUSEDSIGNAL */
             wire signed [63:0] activated = (RELU != 0 && saturated < 0) ? 64'sd0 : saturated;
+            /* verilator lint_on UNUSEDSIGNAL */
             assign y[g*OUT_W +: OUT_W] = activated[OUT_W-1:0];
         end
     endgenerate

@@ -40,6 +40,7 @@ module lut_layer #(
     wire search_done;
     wire add_done;
     wire [IDX_W-1:0] index;
+    wire [31:0] codebook32 = {{(32-CB_W){1'b0}}, codebook};
 
     assign s_ready = (state == TAKE) && !rst && !clear;
     assign m_valid = (state == EMIT);
@@ -75,7 +76,7 @@ module lut_layer #(
                     end
                 ADD:
                     if (add_done) begin
-                        if (codebook == C - 1) begin
+                        if (codebook32 == C - 1) begin
                             state <= EMIT;
                         end else begin
                             codebook <= codebook + 1;

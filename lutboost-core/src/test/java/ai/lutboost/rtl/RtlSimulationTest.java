@@ -45,6 +45,9 @@ class RtlSimulationTest {
                 assertEquals(12 * (layer.name().equals("lutconv") ? 36 : 1), r.rows(), r.output().toString());
                 assertEquals(r.rows(), r.identical(), metric + " " + layer.name() + ": " + r.output());
                 assertTrue(r.cyclesPerRow() > 0, r.output().toString());
+                long expected = (long) layer.codebooks() * (layer.k() / perCycle + layer.units() + 5) + 2;
+                assertEquals(expected, r.cyclesPerRow(), "docs/hardware.md's cycle count");
+                lint(out, layer);
             }
         }
     }
@@ -95,6 +98,24 @@ class RtlSimulationTest {
             assertEquals(List.of(bundle.getFileName().toString()),
                     left.map(p -> p.getFileName().toString()).toList(), "no temporary directory is left");
         }
+    }
+
+    /** Verilator's lint with every warning on, when Verilator is installed: no output at all. */
+    private static void lint(Path out, RtlGenerator.Layer layer) throws Exception {
+        List<String> command = List.of("verilator", "--lint-only", "-Wall", "--timing",
+                "tb_" + Testbench.moduleName(layer.name()) + ".v", "../lut_layer.v", "../lut_ccm.v", "../lut_imm.v",
+                "--top-module", "tb_" + Testbench.moduleName(layer.name()));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).directory(out.resolve(layer.name()).toFile()).redirectErrorStream(true)
+                    .start();
+        } catch (java.io.IOException e) {
+            System.err.println("verilator is not installed (apt-get install verilator): lint skipped");
+            return;
+        }
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), text);
+        assertEquals("", text.strip(), "verilator -Wall on " + layer.name());
     }
 
     private Path bundle(Metric metric) throws Exception {
