@@ -3,6 +3,7 @@ package ai.lutboost.cli;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.rtl.RtlGenerator;
 import ai.lutboost.rtl.RtlSimulation;
+import ai.lutboost.rtl.RtlSynthesis;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,10 @@ final class RtlCommand extends BaseCommand {
     @Option(names = "--simulate", description = "Run every testbench with iverilog and vvp; exit 1 on a mismatch.")
     boolean simulate;
 
+    @Option(names = "--synthesize", description = "Synthesize every layer with Yosys into generic gates and print the"
+            + " cell counts (memories kept as memories).")
+    boolean synthesize;
+
     @Override
     protected int doCall() throws Exception {
         PrintWriter out = out();
@@ -49,6 +54,17 @@ final class RtlCommand extends BaseCommand {
             out.printf(Locale.ROOT, "rtl %-24s %s, %d rows -> %s%n", l.name(), l.description(), l.rows(), l.directory());
         }
         out.flush();
+        if (synthesize) {
+            if (!RtlSynthesis.available()) {
+                throw new LutBoostException("--synthesize needs Yosys: apt-get install yosys");
+            }
+            for (RtlGenerator.Layer l : layers) {
+                RtlSynthesis.Result r = RtlSynthesis.run(output, l);
+                out.printf(Locale.ROOT, "synth %s: %d logic cells (%d flip-flops), %d memories%n", r.layer(),
+                        r.logicCells(), r.flipFlops(), r.memories());
+                out.flush();
+            }
+        }
         if (!simulate) {
             return ExitCodes.OK;
         }

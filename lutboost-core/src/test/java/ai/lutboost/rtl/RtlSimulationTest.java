@@ -87,6 +87,25 @@ class RtlSimulationTest {
     }
 
     @Test
+    void synthesisCountsMoreGatesForMoreCentroidsPerCycle() throws Exception {
+        assumeTrue(RtlSynthesis.available(), "Yosys is not installed: apt-get install yosys");
+        Path bundle = bundle(Metric.L1);
+        long[] logic = new long[2];
+        int[] perCycle = {1, 4};
+        for (int i = 0; i < 2; i++) {
+            Path out = dir.resolve("synth-" + perCycle[i]);
+            RtlGenerator.Layer fc = RtlGenerator.generate(bundle, out, perCycle[i], 1).get(1);
+            RtlSynthesis.Result r = RtlSynthesis.run(out, fc);
+            assertEquals(4, r.memories(), "centroids, table, biases and shifts stay memories: " + r.cells());
+            assertTrue(r.flipFlops() > 0 && r.logicCells() > r.flipFlops(), r.cells().toString());
+            logic[i] = r.logicCells();
+        }
+        // Four distance units instead of one, each v = 3 subtractions, absolute values and adds wide.
+        assertTrue(logic[1] > logic[0] + 200, logic[0] + " cells with one centroid per cycle, " + logic[1]
+                + " with four");
+    }
+
+    @Test
     void whatTheGeneratorCannotBuildIsRefusedAndNothingIsWritten() throws Exception {
         Path bundle = bundle(Metric.L2);
         Path out = dir.resolve("rtl");
