@@ -94,7 +94,8 @@ public final class RtlSimulation {
         }
     }
 
-    private static boolean runs(String... command) {
+    /** Whether a command runs and exits with 0: how the tools' presence is checked. */
+    static boolean runs(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();

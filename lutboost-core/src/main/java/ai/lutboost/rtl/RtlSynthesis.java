@@ -41,16 +41,7 @@ public final class RtlSynthesis {
      * @return whether {@code yosys -V} runs
      */
     public static boolean available() {
-        try {
-            Process p = new ProcessBuilder("yosys", "-V").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return RtlSimulation.runs("yosys", "-V");
     }
 
     /**
