@@ -2,6 +2,7 @@ package ai.lutboost.dse;
 
 import ai.lutboost.LutBoostException;
 import ai.lutboost.pipeline.ChartLibrary;
+import ai.lutboost.pipeline.ReportPage;
 import ai.lutboost.training.AtomicFiles;
 import ai.lutboost.training.ReportJson;
 import java.io.IOException;
@@ -83,11 +84,11 @@ public final class SweepReport {
                 ReportJson.GSON.toJson(json));
 
         StringBuilder html = new StringBuilder();
-        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(escape(title))
+        html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>").append(ReportPage.escape(title))
                 .append("</title><style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
                         + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
                         + "tr.front{background:#e8f4e8}</style></head><body>");
-        html.append("<h1>").append(escape(title)).append("</h1>");
+        html.append("<h1>").append(ReportPage.escape(title)).append("</h1>");
         SweepResult chosen = chosen(results);
         NetworkCost c = chosen.cost();
         EnergyConstants e = model.energy();
@@ -111,9 +112,9 @@ public final class SweepReport {
             html.append(String.format(Locale.ROOT, "<h2>Mixed per-layer configuration</h2><p>%s</p><p>Layers: %s"
                     + "measured %.2f %% (predicted %.2f %%; measured over predicted drop fitted on the uniform points:"
                     + " %.2f), energy %.2f uJ (%.3f of the dense int8 network), memory %.1f KB. Recipe: %s</p>",
-                    escape(mixed.verdict()), escape(layers.toString()), 100 * mixed.measured().testAccuracy(),
+                    ReportPage.escape(mixed.verdict()), ReportPage.escape(layers.toString()), 100 * mixed.measured().testAccuracy(),
                     100 * mixed.predictedAccuracy(), mixed.scale(), mc.lutEnergyPj() / 1e6,
-                    mc.lutEnergyPj() / mc.int8EnergyPj(), mc.lutBytes() / 1024, escape(mixed.recipeFile().toString())));
+                    mc.lutEnergyPj() / mc.int8EnergyPj(), mc.lutBytes() / 1024, ReportPage.escape(mixed.recipeFile().toString())));
         }
         html.append("<h2>All points</h2><p>Shaded rows are on the energy Pareto front.</p><table><tr><th>point</th>"
                 + "<th>test acc. %</th><th>bits/act.</th><th>memory KB</th><th>energy uJ</th><th>energy / int8</th>"
@@ -146,9 +147,5 @@ public final class SweepReport {
         Path page = dir.resolve("report.html");
         AtomicFiles.writeString(page, html.toString());
         return page;
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -88,14 +88,16 @@ public record PipelineReport(
     }
 
     /**
-     * Writes the report atomically, and its plots into {@code plots/} beside it.
+     * Writes the report atomically, its plots into {@code plots/} beside it, and
+     * {@code report.html} with both.
      *
      * @param file the file
      * @throws LutBoostException if it cannot be written
      */
     public void write(Path file) throws LutBoostException {
         AtomicFiles.writeString(file, ReportJson.GSON.toJson(this));
-        ReportPlots.write(this, file.toAbsolutePath().getParent().resolve("plots"));
+        Path dir = file.toAbsolutePath().getParent();
+        ReportPage.write(this, ReportPlots.write(this, dir.resolve("plots")), dir.resolve(ReportPage.FILE));
     }
 
     /**

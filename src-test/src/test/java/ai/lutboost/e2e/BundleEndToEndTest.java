@@ -11,6 +11,7 @@ import ai.lutboost.datasets.Split;
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.export.TableBundleReader;
 import ai.lutboost.pipeline.PipelineReport;
+import ai.lutboost.pipeline.ReportPage;
 import ai.lutboost.quant.DatapathPlan;
 import ai.lutboost.quant.FixedPointFormat;
 import ai.lutboost.quant.IntegerTensor;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,6 +107,9 @@ class BundleEndToEndTest {
         assertEquals(100 * freeze, Double.parseDouble(m.group(2)), 0.005, "float accuracy is the freeze stage's");
         assertEquals(percent(runOutput, "engine accuracy"), Double.parseDouble(m.group(3)), 0.005);
         assertTrue(Integer.parseInt(m.group(1)) >= 250, "engine and float model agree on " + m.group(1) + "/500");
+        String page = Files.readString(run.resolve(ReportPage.FILE));
+        assertTrue(page.contains(String.format(Locale.ROOT, "freeze     %8.2f%%", 100 * freeze)), page);
+        assertEquals(2, page.split("src=\"data:image/png;base64,", -1).length - 1, "both plots embedded");
     }
 
     /**
