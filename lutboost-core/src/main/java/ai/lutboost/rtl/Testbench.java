@@ -16,9 +16,12 @@ final class Testbench {
         return layer.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
-    /** The cycles a row can take at most: per sub-vector a handshake, the search, the adds and a few of control. */
+    /**
+     * More cycles than a row takes: per sub-vector a handshake, the search, the adds and a few of
+     * control, then the pass that rescales the columns.
+     */
     static long cyclesPerRowBound(int k, int c, int n, int perCycle) {
-        return (long) c * (k / perCycle + n + 8) + 8;
+        return (long) c * (k / perCycle + n + 8) + n + 8;
     }
 
     /**

@@ -45,7 +45,7 @@ class RtlSimulationTest {
                 assertEquals(12 * (layer.name().equals("lutconv") ? 36 : 1), r.rows(), r.output().toString());
                 assertEquals(r.rows(), r.identical(), metric + " " + layer.name() + ": " + r.output());
                 assertTrue(r.cyclesPerRow() > 0, r.output().toString());
-                long expected = (long) layer.codebooks() * (layer.k() / perCycle + layer.units() + 5) + 2;
+                long expected = (long) layer.codebooks() * (layer.k() / perCycle + layer.units() + 5) + layer.units() + 3;
                 assertEquals(expected, r.cyclesPerRow(), "docs/hardware.md's cycle count");
                 lint(out, layer);
             }
