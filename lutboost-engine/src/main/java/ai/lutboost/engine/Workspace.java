@@ -8,12 +8,10 @@ import java.util.List;
  */
 final class Workspace {
 
-    final int capacity;
     final int[][] tensors;
     private final EngineOp.Kernel[] kernels;
 
     Workspace(int[] tensorSizes, List<EngineOp> ops, int capacity) {
-        this.capacity = capacity;
         tensors = new int[tensorSizes.length][];
         for (int t = 0; t < tensorSizes.length; t++) {
             tensors[t] = new int[tensorSizes[t] * capacity];
@@ -27,7 +25,7 @@ final class Workspace {
     /**
      * Runs every op on the samples already in tensor 0.
      *
-     * @param samples how many, at most {@link #capacity}
+     * @param samples how many, at most the capacity it was made for
      */
     void run(int samples) {
         for (EngineOp.Kernel k : kernels) {
