@@ -42,6 +42,20 @@ public final class DatasetLoader {
     }
 
     /**
+     * Finds a dataset where {@link DatasetLocator#system()} looks and reads its training or test
+     * files.
+     *
+     * @param dataset the dataset
+     * @param dataDir a directory to try first, or null
+     * @param test whether to read the test files
+     * @return the images and labels
+     * @throws DatasetException if the dataset is not found, or a file is missing or malformed
+     */
+    public static LabeledImages find(DatasetDescriptor dataset, Path dataDir, boolean test) throws DatasetException {
+        return read(dataset, DatasetLocator.system().locate(dataset, dataDir).directory(), test);
+    }
+
+    /**
      * Reads every file of a dataset to check its structure (used on fresh downloads).
      *
      * @param dataset the dataset

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.DatasetLoader;
-import ai.lutboost.datasets.DatasetLocator;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.LabeledImages;
 import ai.lutboost.engine.BundleFormatException;
@@ -29,7 +28,7 @@ final class BundleRunner {
     private BundleRunner() {}
 
     static LabeledImages images(DatasetDescriptor d, Path dataDir, boolean test) throws LutBoostException {
-        return DatasetLoader.read(d, DatasetLocator.system().locate(d, dataDir).directory(), test);
+        return DatasetLoader.find(d, dataDir, test);
     }
 
     static Path defaultBundle(Path output) {

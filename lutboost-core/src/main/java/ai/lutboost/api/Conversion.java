@@ -5,7 +5,6 @@ import ai.djl.nn.Block;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.DatasetLoader;
-import ai.lutboost.datasets.DatasetLocator;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.LabeledImages;
 import ai.lutboost.engine.BundleFormatException;
@@ -117,7 +116,7 @@ public final class Conversion implements AutoCloseable {
     private LabeledImages testImages() throws LutBoostException {
         if (test == null) {
             DatasetDescriptor d = dataset();
-            test = DatasetLoader.read(d, DatasetLocator.system().locate(d, options.dataDir()).directory(), true);
+            test = DatasetLoader.find(d, options.dataDir(), true);
         }
         return test;
     }

@@ -166,10 +166,10 @@ public final class RtlGenerator {
             case L1 -> 1;
             case CHEBYSHEV -> 2;
         };
-        write(dir, "tb_" + Testbench.moduleName(name) + ".v", Testbench.text(name, inputs.size(), l.v(), l.k(),
-                l.codebooks(), l.units(), inBits, l.tableBits(), outBits, metric, perCycle, l.relu()));
         write(dir, "layer_" + Testbench.moduleName(name) + ".v", Testbench.wrapper(name, l.v(), l.k(), l.codebooks(),
                 l.units(), inBits, l.tableBits(), outBits, metric, perCycle, l.relu()));
+        write(dir, "tb_" + Testbench.moduleName(name) + ".v", Testbench.text(name, inputs.size(), l.v(), l.k(),
+                l.codebooks(), l.units(), inBits, outBits, perCycle));
         String description = String.format(Locale.ROOT, "v=%d K=%d C=%d N=%d %s, %d-bit inputs, %d-bit table,"
                 + " %d-bit outputs", l.v(), l.k(), l.codebooks(), l.units(), l.metric().name().toLowerCase(Locale.ROOT),
                 inBits, l.tableBits(), outBits);

@@ -48,7 +48,8 @@ public final class RtlSimulation {
     public static Result run(Path root, RtlGenerator.Layer layer) throws LutBoostException {
         Path dir = root.resolve(layer.name());
         String tb = "tb_" + Testbench.moduleName(layer.name()) + ".v";
-        List<String> compile = new ArrayList<>(List.of("iverilog", "-g2005", "-Wall", "-o", "sim.vvp", tb));
+        List<String> compile = new ArrayList<>(List.of("iverilog", "-g2005", "-Wall", "-o", "sim.vvp", tb,
+                "layer_" + Testbench.moduleName(layer.name()) + ".v"));
         for (String module : RtlGenerator.MODULES) {
             compile.add(root.resolve(module).toAbsolutePath().toString());
         }

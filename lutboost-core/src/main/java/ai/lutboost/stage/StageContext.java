@@ -12,7 +12,6 @@ import ai.djl.translate.TranslateException;
 import ai.lutboost.LutBoostException;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.DatasetLoader;
-import ai.lutboost.datasets.DatasetLocator;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.LabeledImages;
@@ -198,8 +197,7 @@ public final class StageContext {
     private LabeledImages files(boolean test) throws LutBoostException {
         if ((test ? testImages : trainImages) == null) {
             DatasetDescriptor d = Datasets.byName(recipe.dataset().name());
-            Path directory = DatasetLocator.system().locate(d, options.dataDir()).directory();
-            LabeledImages images = DatasetLoader.read(d, directory, test);
+            LabeledImages images = DatasetLoader.find(d, options.dataDir(), test);
             if (test) {
                 testImages = images;
             } else {

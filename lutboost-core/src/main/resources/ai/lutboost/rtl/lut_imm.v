@@ -76,12 +76,8 @@ module lut_imm #(
             column <= 0;
         end else begin
             case (state)
-                LOAD: begin
+                LOAD:
                     acc[column] <= bias[column];
-                    column <= column + 1;
-                    if (at == N - 1)
-                        state <= WAIT;
-                end
                 WAIT:
                     if (start) begin
                         state <= ADD;
@@ -92,24 +88,21 @@ module lut_imm #(
                         state <= EMIT;
                         column <= 0;
                     end
-                ADD: begin
+                ADD:
                     acc[column] <= acc[column] + addend;
-                    column <= column + 1;
-                    if (at == N - 1) begin
-                        state <= WAIT;
-                        done <= 1'b1;
-                    end
-                end
                 default: begin
                     y[column*OUT_W +: OUT_W] <= activated[OUT_W-1:0];
                     acc[column] <= bias[column];
-                    column <= column + 1;
-                    if (at == N - 1) begin
-                        state <= WAIT;
-                        done <= 1'b1;
-                    end
                 end
             endcase
+            // Loading, adding and emitting each take the columns in turn, then wait.
+            if (state != WAIT) begin
+                column <= column + 1;
+                if (at == N - 1) begin
+                    state <= WAIT;
+                    done <= (state != LOAD);
+                end
+            end
         end
     end
 endmodule

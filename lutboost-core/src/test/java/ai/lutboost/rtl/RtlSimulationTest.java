@@ -122,7 +122,8 @@ class RtlSimulationTest {
     /** Verilator's lint with every warning on, when Verilator is installed: no output at all. */
     private static void lint(Path out, RtlGenerator.Layer layer) throws Exception {
         List<String> command = List.of("verilator", "--lint-only", "-Wall", "--timing",
-                "tb_" + Testbench.moduleName(layer.name()) + ".v", "../lut_layer.v", "../lut_ccm.v", "../lut_imm.v",
+                "tb_" + Testbench.moduleName(layer.name()) + ".v", "layer_" + Testbench.moduleName(layer.name()) + ".v",
+                "../lut_layer.v", "../lut_ccm.v", "../lut_imm.v",
                 "--top-module", "tb_" + Testbench.moduleName(layer.name()));
         Process p;
         try {
