@@ -3,7 +3,10 @@ package ai.lutboost.cli;
 import ai.djl.Device;
 import ai.lutboost.datasets.DatasetDescriptor;
 import ai.lutboost.datasets.Datasets;
+import ai.lutboost.dse.ArrayConfig;
+import ai.lutboost.dse.AreaSynthesis;
 import ai.lutboost.dse.CostModel;
+import ai.lutboost.dse.EnergyConstants;
 import ai.lutboost.dse.MixedSearch;
 import ai.lutboost.dse.Sweep;
 import ai.lutboost.dse.SweepPoint;
@@ -13,6 +16,7 @@ import ai.lutboost.layer.Metric;
 import ai.lutboost.model.ModelZoo;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeException;
+import ai.lutboost.rtl.RtlSynthesis;
 import ai.lutboost.training.BaselineTrainer;
 import ai.lutboost.training.ShutdownGate;
 import ai.lutboost.training.TrainOptions;
@@ -70,6 +74,16 @@ final class DseCommand extends BaseCommand {
                     + " (default: ${DEFAULT-VALUE}).")
     double budget;
 
+    @Option(names = "--synthesize", description = "Also synthesize every point's LUT layers with Yosys, as 'lutboost"
+            + " rtl' generates them, and set the cell counts beside the area model's in the report (about a minute a"
+            + " point for LeNet-5; kept in each point's area.json).")
+    boolean synthesize;
+
+    @Option(names = "--samples-per-pass", paramLabel = "N", defaultValue = "64",
+            description = "Samples the cost model streams past one load of a layer's tables or weights"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int samplesPerPass;
+
     @Option(names = "--baseline", paramLabel = "CKPT",
             description = "Trained baseline (default: <output>/baseline/checkpoints/baseline.ckpt, trained there if"
                     + " missing).")
@@ -96,6 +110,12 @@ final class DseCommand extends BaseCommand {
             throw new IllegalArgumentException("--budget must be a number of accuracy points of at least 0, got "
                     + budget);
         }
+        if (samplesPerPass < 1) {
+            throw new IllegalArgumentException("--samples-per-pass must be at least 1, got " + samplesPerPass);
+        }
+        if (synthesize && !RtlSynthesis.available()) {
+            throw new IllegalArgumentException("--synthesize needs Yosys on the PATH; install it (apt-get install yosys)");
+        }
         Recipe base = ShippedRecipes.load(recipe, options.overrides);
         // Every point's recipe is loaded, and so checked, before the baseline trains, which can take minutes.
         Map<SweepPoint, Recipe> recipes = new LinkedHashMap<>();
@@ -113,10 +133,18 @@ final class DseCommand extends BaseCommand {
         } else if (!Files.isRegularFile(ckpt)) {
             throw new IllegalArgumentException("--baseline " + ckpt + " not found");
         }
-        CostModel model = CostModel.standard();
+        CostModel model = new CostModel(EnergyConstants.HOROWITZ_45NM, ArrayConfig.EDGE.withSamplesPerPass(samplesPerPass));
         log(String.format(Locale.ROOT, "sweeping %d points of %s into %s", points.size(), base.name(), out));
         Sweep.Options sweep = new Sweep.Options(out, ckpt, options.dataDir, device, this::log);
         List<SweepResult> results = Sweep.run(points, recipes::get, sweep, model);
+        if (synthesize) {
+            List<SweepResult> counted = new ArrayList<>();
+            for (SweepResult r : results) {
+                log("synthesizing " + r.point().id());
+                counted.add(r.withArea(AreaSynthesis.of(r, out.resolve("points").resolve(r.point().id()), this::log)));
+            }
+            results = counted;
+        }
         MixedSearch.Outcome outcome = null;
         if (mixed) {
             DatasetDescriptor d = Datasets.byName(base.dataset().name());

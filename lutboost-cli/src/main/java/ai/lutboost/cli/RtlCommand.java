@@ -59,7 +59,7 @@ final class RtlCommand extends BaseCommand {
                 throw new LutBoostException("--synthesize needs Yosys: apt-get install yosys");
             }
             for (RtlGenerator.Layer l : layers) {
-                RtlSynthesis.Result r = RtlSynthesis.run(output, l);
+                RtlSynthesis.Result r = RtlSynthesis.run(output, l.name());
                 out.printf(Locale.ROOT, "synth %s: %d logic cells (%d flip-flops), %d memories%n", r.layer(),
                         r.logicCells(), r.flipFlops(), r.memories());
                 out.flush();

@@ -25,8 +25,9 @@ import java.util.function.Function;
 /**
  * Runs a sweep: each point converts the same trained baseline with the recipe's (short) stages and
  * its own LUT configuration, in its own directory under {@code points/}. A finished point leaves
- * {@code result.json}, and a rerun takes it from there instead of training again; an unfinished
- * one resumes from its newest checkpoint.
+ * {@code result.json} (its accuracy and layers), and a rerun takes it from there instead of training
+ * again, costing it with the model of the rerun; an unfinished one resumes from its newest
+ * checkpoint.
  */
 public final class Sweep {
 
@@ -65,7 +66,7 @@ public final class Sweep {
             Path dir = options.outputDir().resolve("points").resolve(p.id());
             Path file = dir.resolve(RESULT);
             if (Files.isRegularFile(file)) {
-                results.add(read(file));
+                results.add(read(file, model));
                 options.log().accept(String.format(Locale.ROOT, "point %d/%d %s: finished earlier, %.2f %%", done,
                         points.size(), p.id(), 100 * results.get(results.size() - 1).testAccuracy()));
                 continue;
@@ -97,7 +98,7 @@ public final class Sweep {
             throws LutBoostException {
         Path file = dir.resolve(RESULT);
         if (Files.isRegularFile(file)) {
-            return read(file);
+            return read(file, model);
         }
         long start = System.nanoTime();
         TrainOptions train = new TrainOptions(dir, options.dataDir(), true, options.device(), null, line -> { });
@@ -108,19 +109,19 @@ public final class Sweep {
             List<ModelShapes.Layer> shapes = ModelShapes.of(r.model().block(),
                     new int[] {d.channels(), d.height(), d.width()});
             SweepResult result = new SweepResult(point, freeze.testAccuracy(), (System.nanoTime() - start) / 1e9,
-                    NetworkCost.of(model, shapes, 32, 8));
+                    shapes, null, null).costedBy(model);
             AtomicFiles.writeString(file, ReportJson.GSON.toJson(result));
             return result;
         }
     }
 
-    private static SweepResult read(Path file) throws LutBoostException {
+    private static SweepResult read(Path file, CostModel model) throws LutBoostException {
         try {
             SweepResult r = ReportJson.GSON.fromJson(Files.readString(file), SweepResult.class);
-            if (r == null || r.cost() == null) {
-                throw new JsonParseException("incomplete");
+            if (r == null || r.layers() == null) {
+                throw new JsonParseException("no layers: written by an older version");
             }
-            return r;
+            return r.costedBy(model);
         } catch (IOException | JsonParseException e) {
             throw new LutBoostException(file + " is not a sweep result (" + e.getMessage()
                     + "); delete it to rerun that point");

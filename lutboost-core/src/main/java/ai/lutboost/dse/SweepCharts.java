@@ -37,4 +37,21 @@ final class SweepCharts {
         line.setMarker(SeriesMarkers.CIRCLE);
         PngCharts.save(chart, png);
     }
+
+    /** Yosys's cell count of each synthesized point against the area model's, with the line of equality. */
+    static void area(String title, List<SweepResult> synthesized, Path png) throws LutBoostException {
+        XYChart chart = new XYChartBuilder().width(800).height(480).title(title + ": synthesized against estimated area")
+                .xAxisTitle("area model (thousand cells)").yAxisTitle("Yosys (thousand cells)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        List<Double> x = synthesized.stream().map(r -> r.area().analyticalCells() / 1e3).toList();
+        List<Double> y = synthesized.stream().map(r -> r.area().logicCells() / 1e3).toList();
+        chart.addSeries("points", x, y);
+        double top = Math.max(x.stream().mapToDouble(Double::doubleValue).max().orElse(1),
+                y.stream().mapToDouble(Double::doubleValue).max().orElse(1));
+        XYSeries line = chart.addSeries("equal", List.of(0.0, top), List.of(0.0, top));
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        line.setMarker(SeriesMarkers.NONE);
+        PngCharts.save(chart, png);
+    }
 }

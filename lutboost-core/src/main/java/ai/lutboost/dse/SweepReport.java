@@ -32,7 +32,9 @@ public final class SweepReport {
             new Axis("energy", "energy per sample (uJ)", r -> r.cost().lutEnergyPj() / 1e6),
             new Axis("memory", "parameter memory (KB)", r -> r.cost().lutBytes() / 1024),
             new Axis("bits", "bits per activation", r -> r.cost().bitsPerActivation()),
-            new Axis("cycles", "cycles per sample (thousands)", r -> r.cost().lutCycles() / 1e3));
+            new Axis("cycles", "cycles per sample (thousands)", r -> r.cost().lutCycles() / 1e3),
+            new Axis("area", "LUT layers' logic (thousand cells; Yosys where synthesized)",
+                    r -> (r.area() != null ? r.area().logicCells() : r.cost().logicCells()) / 1e3));
 
     /**
      * Picks the configuration the report recommends: the lowest energy among the points within
@@ -45,6 +47,44 @@ public final class SweepReport {
         double best = results.stream().mapToDouble(SweepResult::testAccuracy).max().orElse(0);
         return results.stream().filter(r -> r.testAccuracy() >= best - 0.01)
                 .min(Comparator.comparingDouble(r -> r.cost().lutEnergyPj())).orElseThrow();
+    }
+
+    private static void appendArea(StringBuilder html, String title, List<SweepResult> synthesized, Path dir)
+            throws LutBoostException {
+        long yosys = synthesized.stream().mapToLong(r -> r.area().logicCells()).sum();
+        long estimated = synthesized.stream().mapToLong(r -> r.area().analyticalCells()).sum();
+        double low = synthesized.stream().mapToDouble(r -> r.area().ratio()).min().orElseThrow();
+        double high = synthesized.stream().mapToDouble(r -> r.area().ratio()).max().orElseThrow();
+        html.append(String.format(Locale.ROOT, "<h2>Area: Yosys against the area model</h2><p>Every LUT layer of"
+                + " %d points generated as <code>lutboost rtl</code> writes it (one centroid a cycle) and synthesized"
+                + " by Yosys into generic cells, memories apart. Yosys counts <b>%.2f</b> times the area model's"
+                + " estimate over all of them (%.2f to %.2f by point). See docs/cost-model.md.</p>", synthesized.size(),
+                (double) yosys / estimated, low, high));
+        html.append("<table><tr><th>point</th><th>layer</th><th>Yosys cells</th><th>flip-flops</th>"
+                + "<th>area model</th><th>ratio</th></tr>");
+        for (SweepResult r : synthesized) {
+            for (SynthesizedArea.Layer l : r.area().layers()) {
+                html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%d</td>"
+                        + "<td>%.2f</td></tr>", r.point() != null ? r.point().id() : "mixed",
+                        ReportPage.escape(l.name()), l.logicCells(), l.flipFlops(), l.analyticalCells(),
+                        (double) l.logicCells() / l.analyticalCells()));
+            }
+        }
+        html.append("</table>");
+        if (ChartLibrary.present()) {
+            Path png = dir.resolve("plots").resolve("area.png");
+            SweepCharts.area(title, synthesized, png);
+            appendImage(html, "synthesized against estimated area", png);
+        }
+    }
+
+    private static void appendImage(StringBuilder html, String alt, Path png) throws LutBoostException {
+        try {
+            html.append("<p><img alt=\"").append(alt).append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"></p>");
+        } catch (IOException ex) {
+            throw new LutBoostException("cannot read " + png + ": " + ex.getMessage(), ex);
+        }
     }
 
     /**
@@ -63,16 +103,18 @@ public final class SweepReport {
             throws LutBoostException {
         List<SweepResult> energyFront = ParetoFront.of(results, AXES.get(0).cost());
         StringBuilder csv = new StringBuilder("point,v,k,metric,tableBits,testAccuracy,bitsPerActivation,lutBytes,"
-                + "int8Bytes,lutEnergyPj,int8EnergyPj,lutCycles,int8Cycles,seconds,paretoEnergy,paretoMemory\n");
+                + "int8Bytes,lutEnergyPj,int8EnergyPj,lutCycles,int8Cycles,seconds,paretoEnergy,paretoMemory,"
+                + "estimatedCells,yosysCells\n");
         List<SweepResult> memoryFront = ParetoFront.of(results, AXES.get(1).cost());
         for (SweepResult r : results) {
             SweepPoint p = r.point();
             NetworkCost c = r.cost();
-            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.4f,%.4f,%.0f,%.0f,%.1f,%.1f,%.0f,%.0f,%.1f,%b,%b%n",
+            csv.append(String.format(Locale.ROOT, "%s,%d,%d,%s,%d,%.4f,%.4f,%.0f,%.0f,%.1f,%.1f,%.0f,%.0f,%.1f,%b,%b,%d,%s%n",
                     p.id(), p.v(), p.k(), p.metric().name().toLowerCase(Locale.ROOT), p.tableBits(),
                     r.testAccuracy(), c.bitsPerActivation(), c.lutBytes(), c.int8Bytes(), c.lutEnergyPj(),
                     c.int8EnergyPj(), c.lutCycles(), c.int8Cycles(), r.seconds(),
-                    energyFront.contains(r), memoryFront.contains(r)));
+                    energyFront.contains(r), memoryFront.contains(r), c.logicCells(),
+                    r.area() != null ? Long.toString(r.area().logicCells()) : ""));
         }
         AtomicFiles.writeString(dir.resolve("dse.csv"), csv.toString());
         Map<String, Object> json = new LinkedHashMap<>();
@@ -97,14 +139,29 @@ public final class SweepReport {
                 + " int8 network of the same shape (layers kept dense cost the same on both sides): energy %.2f uJ"
                 + " vs %.2f uJ per sample (ratio <b>%.3f</b>), parameter memory %.1f KB vs %.1f KB (ratio <b>%.2f</b>),"
                 + " cycles %.0f vs %.0f (ratio %.3f).</p><p>Constants (Horowitz, ISSCC 2014, 45 nm, pJ): int8 add"
-                + " %.2f, int8 mult %.2f, int32 add %.2f, fp32 add %.2f, fp32 mult %.2f, 64-bit 8 KB SRAM read %.1f."
-                + " Array: %d centroid units, %d output lanes, %d MACs, %d bytes/cycle. See docs/cost-model.md.</p>",
+                + " %.2f, int8 mult %.2f, int32 add %.2f, fp32 add %.2f, fp32 mult %.2f, 64-bit 8 KB SRAM read %.1f,"
+                + " other sizes by the square root of the capacity. Dataflow: LUT-stationary (centroids in the"
+                + " distance units' registers, each codebook's table in its own memory, both loaded once per pass),"
+                + " the dense reference weight-stationary, %d samples per pass. Array: %d centroid units, %d output"
+                + " lanes, %d MACs, %d bytes/cycle. See docs/cost-model.md.</p>",
                 chosen.point().id(), 100 * chosen.testAccuracy(), c.bitsPerActivation(), c.lutEnergyPj() / 1e6,
                 c.int8EnergyPj() / 1e6, c.lutEnergyPj() / c.int8EnergyPj(), c.lutBytes() / 1024, c.int8Bytes() / 1024,
                 c.lutBytes() / c.int8Bytes(), c.lutCycles(), c.int8Cycles(), c.lutCycles() / c.int8Cycles(),
                 e.int8Add(), e.int8Mult(), e.int32Add(), e.fp32Add(), e.fp32Mult(), e.sramRead64(),
-                model.array().centroidUnits(), model.array().outputLanes(), model.array().macUnits(),
-                model.array().bytesPerCycle()));
+                model.array().samplesPerPass(), model.array().centroidUnits(), model.array().outputLanes(),
+                model.array().macUnits(), model.array().bytesPerCycle()));
+        html.append("<h3>Its LUT layers, energy per sample (nJ)</h3><table><tr><th>layer</th><th>D</th><th>N</th>"
+                + "<th>M</th><th>search</th><th>lookups</th><th>loads</th><th>LUT total</th><th>int8 MACs</th>"
+                + "<th>int8 loads</th><th>LUT / int8</th></tr>");
+        for (LayerCost l : c.layers()) {
+            html.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%.2f</td>"
+                    + "<td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.2f</td><td>%.3f</td></tr>",
+                    ReportPage.escape(l.shape().name()), l.shape().inputLength(), l.shape().outputs(),
+                    l.shape().positions(), l.searchEnergyPj() / 1e3, l.lookupEnergyPj() / 1e3,
+                    l.lutLoadEnergyPj() / 1e3, l.lutEnergyPj() / 1e3, l.int8MacEnergyPj() / 1e3,
+                    l.int8LoadEnergyPj() / 1e3, l.lutEnergyPj() / l.int8EnergyPj()));
+        }
+        html.append("</table>");
         if (mixed != null) {
             NetworkCost mc = mixed.measured().cost();
             StringBuilder layers = new StringBuilder();
@@ -118,30 +175,30 @@ public final class SweepReport {
         }
         html.append("<h2>All points</h2><p>Shaded rows are on the energy Pareto front.</p><table><tr><th>point</th>"
                 + "<th>test acc. %</th><th>bits/act.</th><th>memory KB</th><th>energy uJ</th><th>energy / int8</th>"
-                + "<th>cycles</th><th>proxy s</th></tr>");
+                + "<th>cycles</th><th>cells (model)</th><th>cells (Yosys)</th><th>proxy s</th></tr>");
         for (SweepResult r : results) {
             NetworkCost k = r.cost();
             html.append(String.format(Locale.ROOT,
                     "<tr%s><td>%s</td><td>%.2f</td><td>%.3f</td><td>%.1f</td><td>%.3f</td>"
-                            + "<td>%.3f</td><td>%.0f</td><td>%.0f</td></tr>",
+                            + "<td>%.3f</td><td>%.0f</td><td>%d</td><td>%s</td><td>%.0f</td></tr>",
                     energyFront.contains(r) ? " class=\"front\"" : "",
                     r.point().id(), 100 * r.testAccuracy(), k.bitsPerActivation(), k.lutBytes() / 1024,
-                    k.lutEnergyPj() / 1e6, k.lutEnergyPj() / k.int8EnergyPj(), k.lutCycles(), r.seconds()));
+                    k.lutEnergyPj() / 1e6, k.lutEnergyPj() / k.int8EnergyPj(), k.lutCycles(), k.logicCells(),
+                    r.area() != null ? Long.toString(r.area().logicCells()) : "", r.seconds()));
         }
-        html.append("</table><h2>Pareto fronts</h2>");
+        html.append("</table>");
+        List<SweepResult> synthesized = results.stream().filter(r -> r.area() != null).toList();
+        if (!synthesized.isEmpty()) {
+            appendArea(html, title, synthesized, dir);
+        }
+        html.append("<h2>Pareto fronts</h2>");
         if (!ChartLibrary.present()) {
             html.append("<p>Plots are drawn when XChart (org.knowm.xchart:xchart) is on the class path.</p>");
         }
         for (Axis axis : ChartLibrary.present() ? AXES : List.<Axis>of()) {
             Path png = dir.resolve("plots").resolve("pareto-" + axis.name() + ".png");
             SweepCharts.plot(title, axis.name(), axis.title(), axis.cost(), results, png);
-            try {
-                html.append("<p><img alt=\"accuracy against ").append(axis.title())
-                        .append("\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"></p>");
-            } catch (IOException ex) {
-                throw new LutBoostException("cannot read " + png + ": " + ex.getMessage(), ex);
-            }
+            appendImage(html, "accuracy against " + axis.title(), png);
         }
         html.append("</body></html>\n");
         Path page = dir.resolve("report.html");

@@ -16,10 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -118,24 +119,27 @@ public final class RtlGenerator {
     }
 
     private static void check(IntegerModel model, LutLayerOp l, int perCycle) throws RtlException {
-        int inBits = model.tensor(l.input()).format().bits();
-        int outBits = model.tensor(l.output()).format().bits();
-        String where = "op " + l.name() + " (" + l.kind().manifestName() + ")";
+        check("op " + l.name() + " (" + l.kind().manifestName() + ")", model.tensor(l.input()).format().bits(),
+                l.tableBits(), model.tensor(l.output()).format().bits(), l.k(), perCycle,
+                (long) l.codebooks() * l.k() * Math.max(l.units(), l.v()));
+    }
+
+    private static void check(String where, int inBits, int tableBits, int outBits, int k, int perCycle, long words)
+            throws RtlException {
         if (inBits > MAX_IN_BITS) {
             throw new RtlException(where + ": " + inBits + "-bit inputs; the generator handles at most " + MAX_IN_BITS);
         }
-        if (l.tableBits() > MAX_TABLE_BITS) {
-            throw new RtlException(where + ": " + l.tableBits() + "-bit tables; the generator handles at most "
+        if (tableBits > MAX_TABLE_BITS) {
+            throw new RtlException(where + ": " + tableBits + "-bit tables; the generator handles at most "
                     + MAX_TABLE_BITS);
         }
         if (outBits > MAX_OUT_BITS) {
             throw new RtlException(where + ": " + outBits + "-bit outputs; the generator handles at most "
                     + MAX_OUT_BITS);
         }
-        if (perCycle < 1 || l.k() % perCycle != 0) {
-            throw new RtlException(where + ": --centroids-per-cycle " + perCycle + " must divide K = " + l.k());
+        if (perCycle < 1 || k % perCycle != 0) {
+            throw new RtlException(where + ": --centroids-per-cycle " + perCycle + " must divide K = " + k);
         }
-        long words = (long) l.codebooks() * l.k() * Math.max(l.units(), l.v());
         if (words > MAX_WORDS) {
             throw new RtlException(where + ": " + words + " table words; the generator handles at most " + MAX_WORDS);
         }
@@ -155,29 +159,67 @@ public final class RtlGenerator {
             outputs.addAll(List.of(LayerVectors.outputs(l, t.get(l.output()))));
         }
         String name = l.name();
-        write(dir, name + ".centroids.mem", TableBundleWriter.memText(l.centroids(), inBits));
-        write(dir, name + ".table.mem", TableBundleWriter.memText(l.table(), l.tableBits()));
-        write(dir, name + ".bias.mem", TableBundleWriter.memText(l.bias(), 32));
-        write(dir, name + ".shift.mem", TableBundleWriter.memText(l.outputShift(), TableBundleWriter.SHIFT_BITS));
+        LayerParameters p = new LayerParameters(name, l.v(), l.k(), l.codebooks(), l.units(), inBits, l.tableBits(),
+                outBits, l.metric(), perCycle, l.relu());
+        writeMemories(dir, name, l.centroids(), inBits, l.table(), l.tableBits(), l.bias(), l.outputShift());
         write(dir, name + ".inputs.mem", TableBundleWriter.memText(flatten(inputs), inBits));
         write(dir, name + ".expected.mem", TableBundleWriter.memText(flatten(outputs), outBits));
-        int metric = switch (l.metric()) {
-            case L2 -> 0;
-            case L1 -> 1;
-            case CHEBYSHEV -> 2;
-        };
-        write(dir, "layer_" + Testbench.moduleName(name) + ".v", Testbench.wrapper(name, l.v(), l.k(), l.codebooks(),
-                l.units(), inBits, l.tableBits(), outBits, metric, perCycle, l.relu()));
+        write(dir, "layer_" + Testbench.moduleName(name) + ".v", Testbench.wrapper(p));
         write(dir, "tb_" + Testbench.moduleName(name) + ".v", Testbench.text(name, inputs.size(), l.v(), l.k(),
                 l.codebooks(), l.units(), inBits, outBits, perCycle));
-        String description = String.format(Locale.ROOT, "v=%d K=%d C=%d N=%d %s, %d-bit inputs, %d-bit table,"
-                + " %d-bit outputs", l.v(), l.k(), l.codebooks(), l.units(), l.metric().name().toLowerCase(Locale.ROOT),
-                inBits, l.tableBits(), outBits);
+        String description = p.description();
         return new Layer(name, target.resolve(name), inputs.size(), l.codebooks(), l.k(), l.units(), description);
     }
 
+    /**
+     * Writes one layer's design for synthesis alone: the generic modules in {@code root} and, in
+     * {@code root/<name>}, the layer's module with memory images of seeded pseudo-random words.
+     * Yosys keeps memories as memory cells whatever they hold, but folds logic fed by constant
+     * words, so the images must not be constant; the logic it keeps does not depend on their values.
+     *
+     * @param p the layer's parameters
+     * @param root the directory
+     * @param seed the seed of the memory words
+     * @throws RtlException if the parameters are beyond the generator's limits
+     * @throws LutBoostException if a file cannot be written
+     */
+    public static void writeForSynthesis(LayerParameters p, Path root, long seed) throws RtlException,
+            LutBoostException {
+        String where = "layer " + p.name() + " (" + p.description() + ")";
+        check(where, p.inBits(), p.tableBits(), p.outBits(), p.k(), p.centroidsPerCycle(),
+                (long) p.codebooks() * p.k() * Math.max(p.units(), p.v()));
+        Random random = new Random(seed);
+        try {
+            Path dir = root.resolve(p.name());
+            Files.createDirectories(dir);
+            for (String module : MODULES) {
+                try (InputStream in = RtlGenerator.class.getResourceAsStream(module)) {
+                    Files.copy(in, root.resolve(module), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            int[] centroids = random.ints((long) p.codebooks() * p.k() * p.v(), -(1 << (p.inBits() - 1)),
+                    1 << (p.inBits() - 1)).toArray();
+            int[] table = random.ints((long) p.codebooks() * p.k() * p.units(), -(1 << (p.tableBits() - 1)),
+                    1 << (p.tableBits() - 1)).toArray();
+            int[] bias = random.ints(p.units(), -(1 << 20), 1 << 20).toArray();
+            int[] shift = random.ints(p.units(), 0, 16).toArray();
+            writeMemories(dir, p.name(), centroids, p.inBits(), table, p.tableBits(), bias, shift);
+            write(dir, "layer_" + Testbench.moduleName(p.name()) + ".v", Testbench.wrapper(p));
+        } catch (IOException e) {
+            throw OutputPathException.of("rtl output " + root, e);
+        }
+    }
+
+    private static void writeMemories(Path dir, String name, int[] centroids, int inBits, int[] table, int tableBits,
+            int[] bias, int[] shift) throws IOException {
+        write(dir, name + ".centroids.mem", TableBundleWriter.memText(centroids, inBits));
+        write(dir, name + ".table.mem", TableBundleWriter.memText(table, tableBits));
+        write(dir, name + ".bias.mem", TableBundleWriter.memText(bias, 32));
+        write(dir, name + ".shift.mem", TableBundleWriter.memText(shift, TableBundleWriter.SHIFT_BITS));
+    }
+
     private static int[] flatten(List<int[]> rows) {
-        return rows.stream().flatMapToInt(java.util.Arrays::stream).toArray();
+        return rows.stream().flatMapToInt(Arrays::stream).toArray();
     }
 
     private static void write(Path dir, String file, String text) throws IOException {

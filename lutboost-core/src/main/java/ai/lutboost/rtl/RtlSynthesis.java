@@ -45,16 +45,16 @@ public final class RtlSynthesis {
     }
 
     /**
-     * Synthesizes one layer written by {@link RtlGenerator}.
+     * Synthesizes one layer written by {@link RtlGenerator}, with a bundle or for synthesis alone.
      *
      * @param root the generator's output directory
-     * @param layer the layer
+     * @param layer the layer's name
      * @return its cells
      * @throws LutBoostException if Yosys is missing or fails
      */
-    public static Result run(Path root, RtlGenerator.Layer layer) throws LutBoostException {
-        Path dir = root.resolve(layer.name());
-        String top = "layer_" + Testbench.moduleName(layer.name());
+    public static Result run(Path root, String layer) throws LutBoostException {
+        Path dir = root.resolve(layer);
+        String top = "layer_" + Testbench.moduleName(layer);
         String script = String.join("\n",
                 "read_verilog -defer " + top + ".v ../lut_layer.v ../lut_ccm.v ../lut_imm.v",
                 "hierarchy -top " + top,
@@ -71,7 +71,7 @@ public final class RtlSynthesis {
                     .redirectErrorStream(true).start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
-                throw new LutBoostException("yosys failed on " + layer.name() + ": " + text.strip());
+                throw new LutBoostException("yosys failed on " + layer + ": " + text.strip());
             }
             log = Files.readAllLines(dir.resolve("synth.log"));
         } catch (IOException e) {
@@ -95,13 +95,13 @@ public final class RtlSynthesis {
             }
         }
         if (total < 0) {
-            throw new LutBoostException("yosys printed no statistics for " + layer.name() + "; see " + dir.resolve(
+            throw new LutBoostException("yosys printed no statistics for " + layer + "; see " + dir.resolve(
                     "synth.log"));
         }
         long memories = cells.entrySet().stream().filter(e -> e.getKey().startsWith("$mem")).mapToLong(
                 Map.Entry::getValue).sum();
         long flipFlops = cells.entrySet().stream().filter(e -> e.getKey().contains("DFF")).mapToLong(
                 Map.Entry::getValue).sum();
-        return new Result(layer.name(), total - memories, flipFlops, memories, cells);
+        return new Result(layer, total - memories, flipFlops, memories, cells);
     }
 }

@@ -95,7 +95,7 @@ class RtlSimulationTest {
         for (int i = 0; i < 2; i++) {
             Path out = dir.resolve("synth-" + perCycle[i]);
             RtlGenerator.Layer fc = RtlGenerator.generate(bundle, out, perCycle[i], 1).get(1);
-            RtlSynthesis.Result r = RtlSynthesis.run(out, fc);
+            RtlSynthesis.Result r = RtlSynthesis.run(out, fc.name());
             assertEquals(4, r.memories(), "centroids, table, biases and shifts stay memories: " + r.cells());
             assertTrue(r.flipFlops() > 0 && r.logicCells() > r.flipFlops(), r.cells().toString());
             logic[i] = r.logicCells();
