@@ -12,17 +12,13 @@ import ai.lutboost.datasets.Split;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.Estimator;
 import ai.lutboost.layer.LutMode;
-import ai.lutboost.training.CheckpointException;
 import ai.lutboost.training.EpochMetrics;
 import ai.lutboost.training.LearningRateSchedule;
 import ai.lutboost.training.ResumableOptimizer;
 import ai.lutboost.training.TrainingCheckpoint;
+import ai.lutboost.training.TrainingDriver;
 import ai.lutboost.training.TrainingLoop;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -115,7 +111,6 @@ abstract class AbstractTrainingStage implements Stage {
         prepare(ctx);
         Block block = ctx.model().block();
         String prefix = name() + "-epoch-";
-        List<EpochMetrics> history = new ArrayList<>();
         SeededRandomSampler order = new SeededRandomSampler(ctx.recipe().seed() + name().hashCode());
         ImageClassificationDataset train = ctx.training(s.batchSize(), order);
         int steps = (int) ((train.size() + s.batchSize() - 1) / s.batchSize());
@@ -123,53 +118,45 @@ abstract class AbstractTrainingStage implements Stage {
                 (float) s.learningRate(), "cosine", 0, Math.max(1, s.epochs() * steps), 0f, 1, 1f);
         ResumableOptimizer optimizer = new ResumableOptimizer(
                 ResumableOptimizer.Kind.ADAMW, schedule, (float) s.weightDecay(), 0f, rateScale(ctx));
-        int first = 0;
-        TrainingLoop.PartialEpoch partial = null;
-        Optional<TrainingCheckpoint.Loaded> resumed = latest(ctx, prefix);
+        TrainingDriver.Checkpoints checkpoints = new TrainingDriver.Checkpoints(ctx.checkpoints(), prefix,
+                ctx.recipe().sha256(), block, optimizer);
+        TrainingCheckpoint.State state = null;
+        Optional<TrainingCheckpoint.Loaded> resumed = ctx.options().resume()
+                ? TrainingCheckpoint.resumable(ctx.checkpoints(), prefix, ctx.recipe().sha256())
+                : Optional.empty();
         if (resumed.isPresent()) {
-            TrainingCheckpoint.Loaded ckpt = resumed.get();
-            ctx.model().load(ckpt);
-            try {
-                optimizer.loadState(ckpt.optimizer(), block.getParameters());
-            } catch (IOException e) {
-                throw new CheckpointException(ckpt.file() + ": optimizer state is malformed: " + e.getMessage(), e);
-            }
-            history.addAll(ckpt.state().history());
-            first = ckpt.state().epochsDone();
-            partial = ckpt.state().partial();
-            ctx.log("resuming stage " + name() + " " + ckpt.state().position() + " from " + ckpt.file());
+            ctx.model().load(resumed.get());
+            state = checkpoints.resume(resumed.get());
+            ctx.log("resuming stage " + name() + " " + state.position() + " from " + resumed.get().file());
         }
         Device device = ctx.model().model().getNDManager().getDevice();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(optimizer)
                 .optDevices(new Device[] {device});
-        TrainingLoop.BatchLoss loss = loss(ctx);
+        TrainingDriver.Epochs epochs = new TrainingDriver.Epochs(name(), s.epochs(), steps, order,
+                TrainingLoop.Batches.of(train), schedule, loss(ctx));
+        List<EpochMetrics> history;
         try (LayerScope<LutMode> st = LayerScope.mode(ctx.model().layers().values(), LutMode.STRAIGHT_THROUGH);
                 Trainer trainer = ctx.model().model().newTrainer(config)) {
-            for (int epoch = first; epoch < s.epochs(); epoch++) {
-                order.setEpoch(epoch);
-                int epochsDone = epoch;
-                TrainingLoop.PartialCheckpoint inside = at -> save(ctx,
-                        TrainingCheckpoint.insideEpoch(prefix, epochsDone + 1, at.steps()),
-                        new TrainingCheckpoint.State(ctx.recipe().sha256(), epochsDone, false, List.copyOf(history),
-                                at), optimizer, prefix);
-                EpochMetrics m;
-                try (LayerScope<Estimator> e = LayerScope.estimator(ctx.model().layers().values(), estimator(ctx, epoch))) {
-                    m = TrainingLoop.runEpoch(name(), trainer, train, epoch, s.epochs(), steps, schedule, loss,
-                            ctx.options(), epoch == first ? partial : null, inside);
-                }
-                double val = ctx.accuracy(Split.VALIDATION);
-                m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), val, m.learningRate(),
-                        m.seconds(), m.samplesPerSecond());
-                history.add(m);
-                ctx.log(String.format(Locale.ROOT,
-                        "%s epoch %d/%d  loss %.4f  train acc %.4f  val acc %.4f  %.1f s  %.0f samples/s%s",
-                        name(), m.epoch(), s.epochs(), m.trainLoss(), m.trainAccuracy(), val, m.seconds(),
-                        m.samplesPerSecond(), reseeded(ctx)));
-                save(ctx, prefix + String.format(Locale.ROOT, "%04d", epoch + 1),
-                        new TrainingCheckpoint.State(ctx.recipe().sha256(), epoch + 1, false, history),
-                        optimizer, prefix);
-            }
+            history = TrainingDriver.run(epochs, trainer, checkpoints, state, ctx.options(),
+                    new TrainingDriver.Listener() {
+                        @Override
+                        public TrainingDriver.EpochScope beforeEpoch(int epoch) {
+                            LayerScope<Estimator> e = LayerScope.estimator(ctx.model().layers().values(),
+                                    estimator(ctx, epoch));
+                            return e::close;
+                        }
+
+                        @Override
+                        public double validate() throws LutBoostException {
+                            return ctx.accuracy(Split.VALIDATION);
+                        }
+
+                        @Override
+                        public String note() {
+                            return reseeded(ctx);
+                        }
+                    });
         } finally {
             finish(ctx);
         }
@@ -195,38 +182,5 @@ abstract class AbstractTrainingStage implements Stage {
             }
         }
         return line.toString();
-    }
-
-    private Optional<TrainingCheckpoint.Loaded> latest(StageContext ctx, String prefix) throws LutBoostException {
-        if (!ctx.options().resume()) {
-            return Optional.empty();
-        }
-        try {
-            Optional<Path> file = TrainingCheckpoint.latest(ctx.checkpoints(), prefix);
-            if (file.isEmpty()) {
-                return Optional.empty();
-            }
-            TrainingCheckpoint.Loaded ckpt = TrainingCheckpoint.read(file.get());
-            if (!ckpt.state().recipeSha256().equals(ctx.recipe().sha256())) {
-                throw new CheckpointException(file.get() + " was written by a different recipe (SHA-256 "
-                        + ckpt.state().recipeSha256() + ", now " + ctx.recipe().sha256()
-                        + "); resume with the same recipe and --set options, or choose another --output");
-            }
-            return Optional.of(ckpt);
-        } catch (IOException e) {
-            throw new LutBoostException("cannot list checkpoints in " + ctx.checkpoints() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void save(StageContext ctx, String name, TrainingCheckpoint.State state,
-            ResumableOptimizer optimizer, String prefix) throws LutBoostException {
-        Block block = ctx.model().block();
-        try {
-            TrainingCheckpoint.write(ctx.checkpoints(), name, state, block, optimizer.saveState(block.getParameters()));
-            TrainingCheckpoint.prune(ctx.checkpoints(), prefix);
-        } catch (IOException e) {
-            throw new LutBoostException("cannot write checkpoint " + name + " in " + ctx.checkpoints() + ": "
-                    + e.getMessage(), e);
-        }
     }
 }

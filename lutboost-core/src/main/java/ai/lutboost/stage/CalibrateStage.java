@@ -6,9 +6,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.Tracker;
 import ai.lutboost.LutBoostException;
@@ -16,9 +16,9 @@ import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LutMode;
 import ai.lutboost.recipe.StagesSection;
+import ai.lutboost.training.EpochMetrics;
 import ai.lutboost.training.ResumableOptimizer;
-import ai.lutboost.training.ShutdownGate;
-import ai.lutboost.training.TrainingDivergedException;
+import ai.lutboost.training.TrainingLoop;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -102,10 +102,10 @@ public final class CalibrateStage implements Stage {
     /** Returns the mean loss of the first and the last epoch. */
     private static double[] fit(
             StageContext ctx, AbstractLutBlock layer, String name, List<NDArray> inputs,
-            StagesSection.CalibrateSettings s, long seed) throws TrainingDivergedException {
+            StagesSection.CalibrateSettings s, long seed) throws LutBoostException {
         Device device = ctx.model().model().getNDManager().getDevice();
-        ResumableOptimizer adam = new ResumableOptimizer(
-                ResumableOptimizer.Kind.ADAM, Tracker.fixed((float) s.learningRate()), 0f, 0f);
+        Tracker rate = Tracker.fixed((float) s.learningRate());
+        ResumableOptimizer adam = new ResumableOptimizer(ResumableOptimizer.Kind.ADAM, rate, 0f, 0f);
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss())
                 .optOptimizer(adam)
                 .optDevices(new Device[] {device});
@@ -116,6 +116,14 @@ public final class CalibrateStage implements Stage {
             order.add(b);
         }
         Random random = new Random(seed);
+        // The layer reports its reconstruction error from inside its forward pass; the estimator's
+        // codebook and commitment terms are minimized with it but not reported.
+        TrainingLoop.BatchLoss loss = (data, labels, predictions) -> {
+            NDArray error = errors.get(0);
+            errors.clear();
+            return new TrainingLoop.Objective(
+                    AbstractLutBlock.addEstimatorLosses(error, terms, data.head().getManager()), error);
+        };
         double first = Double.NaN;
         double last = Double.NaN;
         try (Model holder = Model.newInstance("calibrate-" + name, device);
@@ -125,36 +133,12 @@ public final class CalibrateStage implements Stage {
             holder.setBlock(layer);
             layer.setReconstructionErrors(errors);
             layer.setEstimatorLosses(terms);
-            try (Trainer trainer = holder.newTrainer(config);
-                    ShutdownGate.Region region = ShutdownGate.enter("calibrate " + name)) {
-                int steps = s.epochs() * order.size();
-                int done = 0;
+            try (Trainer trainer = holder.newTrainer(config)) {
                 for (int epoch = 0; epoch < s.epochs(); epoch++) {
                     Collections.shuffle(order, random);
-                    double sum = 0;
-                    for (int b : order) {
-                        try (NDManager step = inputs.get(b).getManager().newSubManager()) {
-                            NDArray x = inputs.get(b);
-                            step.tempAttachAll(x);
-                            errors.clear();
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                trainer.forward(new NDList(x));
-                                NDArray loss = errors.get(0);
-                                gc.backward(AbstractLutBlock.addEstimatorLosses(loss, terms, step));
-                                float value = loss.getFloat();
-                                if (!Float.isFinite(value)) {
-                                    throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                            "training diverged in stage calibrate, layer %s, epoch %d: loss is %s;"
-                                                    + " lower stages.calibrate.learningRate (now %g)",
-                                            name, epoch + 1, value, s.learningRate()));
-                                }
-                                sum += value;
-                            }
-                            trainer.step();
-                        }
-                        region.safePoint("step", ++done, steps);
-                    }
-                    last = sum / order.size();
+                    EpochMetrics m = TrainingLoop.runEpoch("calibrate " + name, trainer, t -> batches(inputs, order),
+                            epoch, s.epochs(), order.size(), rate, loss, ctx.options(), null, null);
+                    last = m.trainLoss();
                     if (epoch == 0) {
                         first = last;
                     }
@@ -165,5 +149,19 @@ public final class CalibrateStage implements Stage {
             layer.setEstimatorLosses(null);
         }
         return new double[] {first, last};
+    }
+
+    /**
+     * The layer's recorded inputs as unlabelled batches in the given order. Each batch borrows its
+     * input into a manager of its own, which closing the batch returns it from, so the step's
+     * intermediates are freed and the input is kept for the next epoch.
+     */
+    private static Iterable<Batch> batches(List<NDArray> inputs, List<Integer> order) {
+        return () -> order.stream().map(b -> {
+            NDArray x = inputs.get(b);
+            NDManager step = x.getManager().newSubManager();
+            step.tempAttachAll(x);
+            return new Batch(step, new NDList(x), new NDList(), (int) x.getShape().get(0), null, null, 0, 0);
+        }).iterator();
     }
 }

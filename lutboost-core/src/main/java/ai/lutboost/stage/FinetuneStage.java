@@ -111,7 +111,8 @@ public final class FinetuneStage extends AbstractTrainingStage {
                 errors.clear();
                 loss = loss.add(sum.mul(Scalars.of(sum, f.reconstruction())));
             }
-            return AbstractLutBlock.addEstimatorLosses(loss, estimatorTerms, data.head().getManager());
+            return TrainingLoop.Objective.of(
+                    AbstractLutBlock.addEstimatorLosses(loss, estimatorTerms, data.head().getManager()));
         };
     }
 

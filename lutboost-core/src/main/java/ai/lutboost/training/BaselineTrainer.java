@@ -21,7 +21,6 @@ import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.TrainSection;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,8 +72,8 @@ public final class BaselineTrainer {
         DatasetDescriptor descriptor = Datasets.byName(recipe.dataset().name());
         TrainSection cfg = recipe.train();
         Path out = options.outputDir();
-        Path checkpoints = out.resolve("checkpoints");
-        Optional<TrainingCheckpoint.Loaded> resumed = findResume(recipe, options, checkpoints);
+        Path checkpointDir = out.resolve("checkpoints");
+        Optional<TrainingCheckpoint.Loaded> resumed = findResume(recipe, options, checkpointDir);
 
         SeededRandomSampler order = new SeededRandomSampler(recipe.seed());
         ImageClassificationDataset train = RecipeData.builder(recipe, options.dataDir(), Split.TRAIN)
@@ -112,9 +111,7 @@ public final class BaselineTrainer {
             }
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(inputShape);
-                List<EpochMetrics> history = new ArrayList<>();
-                int start = 0;
-                TrainingLoop.PartialEpoch partial = null;
+                TrainingCheckpoint.State state = null;
                 if (resumed.isPresent()) {
                     TrainingCheckpoint.Loaded ckpt = resumed.get();
                     try {
@@ -123,38 +120,19 @@ public final class BaselineTrainer {
                         throw new CheckpointException(
                                 ckpt.file() + ": optimizer state is malformed: " + e.getMessage(), e);
                     }
-                    history.addAll(ckpt.state().history());
-                    start = ckpt.state().epochsDone();
-                    partial = ckpt.state().partial();
+                    state = ckpt.state();
                     options.log().accept(
                             "resuming " + recipe.name() + " " + ckpt.state().position() + " from " + ckpt.file());
                 }
-                for (int epoch = start; epoch < cfg.epochs(); epoch++) {
-                    order.setEpoch(epoch);
-                    int epochsDone = epoch;
-                    TrainingLoop.PartialCheckpoint inside = at -> save(checkpoints,
-                            TrainingCheckpoint.insideEpoch(EPOCH_PREFIX, epochsDone + 1, at.steps()),
-                            new TrainingCheckpoint.State(recipe.sha256(), epochsDone, false, List.copyOf(history), at),
-                            block, optimizer);
-                    EpochMetrics m = TrainingLoop.runEpoch("baseline", trainer, train, epoch, cfg.epochs(),
-                            stepsPerEpoch, LearningRateSchedule.of(cfg, stepsPerEpoch), null, options,
-                            epoch == start ? partial : null, inside);
-                    double valAcc = validation == null ? Double.NaN
-                            : Evaluation.accuracy(block, validation, trainer.getManager());
-                    m = new EpochMetrics(m.epoch(), m.trainLoss(), m.trainAccuracy(), valAcc,
-                            m.learningRate(), m.seconds(), m.samplesPerSecond());
-                    history.add(m);
-                    options.log().accept(String.format(Locale.ROOT,
-                            "epoch %d/%d  loss %.4f  train acc %.4f  val acc %.4f  %.1f s  %.0f samples/s",
-                            m.epoch(), cfg.epochs(), m.trainLoss(), m.trainAccuracy(), valAcc,
-                            m.seconds(), m.samplesPerSecond()));
-                    save(checkpoints, EPOCH_PREFIX + String.format(Locale.ROOT, "%04d", epoch + 1),
-                            new TrainingCheckpoint.State(recipe.sha256(), epoch + 1, false, history),
-                            block, optimizer);
-                }
-                Path finalCkpt = save(checkpoints, FINAL_NAME,
-                        new TrainingCheckpoint.State(recipe.sha256(), cfg.epochs(), true, history),
-                        block, optimizer);
+                TrainingDriver.Checkpoints checkpoints = new TrainingDriver.Checkpoints(checkpointDir, EPOCH_PREFIX,
+                        recipe.sha256(), block, optimizer);
+                TrainingDriver.Epochs epochs = new TrainingDriver.Epochs("baseline", cfg.epochs(), stepsPerEpoch, order,
+                        TrainingLoop.Batches.of(train), LearningRateSchedule.of(cfg, stepsPerEpoch), null);
+                List<EpochMetrics> history = TrainingDriver.run(epochs, trainer, checkpoints, state, options,
+                        () -> validation == null ? Double.NaN
+                                : Evaluation.accuracy(block, validation, trainer.getManager()));
+                Path finalCkpt = checkpoints.write(FINAL_NAME,
+                        new TrainingCheckpoint.State(recipe.sha256(), cfg.epochs(), true, history));
                 double testAcc = Evaluation.accuracy(block, test, trainer.getManager());
                 long params = ModelZoo.trainableParameters(block);
                 double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
@@ -169,43 +147,26 @@ public final class BaselineTrainer {
 
     private static Optional<TrainingCheckpoint.Loaded> findResume(
             Recipe recipe, TrainOptions options, Path checkpoints) throws LutBoostException {
-        Optional<Path> latest;
-        try {
-            latest = TrainingCheckpoint.latest(checkpoints, EPOCH_PREFIX);
-        } catch (IOException e) {
-            throw new LutBoostException("cannot list checkpoints in " + checkpoints + ": " + e.getMessage(), e);
-        }
         if (!options.resume()) {
-            if (latest.isPresent()) {
+            boolean earlier;
+            try {
+                earlier = TrainingCheckpoint.latest(checkpoints, EPOCH_PREFIX).isPresent();
+            } catch (IOException e) {
+                throw new LutBoostException("cannot list checkpoints in " + checkpoints + ": " + e.getMessage(), e);
+            }
+            if (earlier) {
                 throw new CheckpointException(
                         options.outputDir() + " already holds checkpoints of a run; pass --resume to"
                                 + " continue it, or choose another --output");
             }
             return Optional.empty();
         }
-        if (latest.isEmpty()) {
+        Optional<TrainingCheckpoint.Loaded> ckpt = TrainingCheckpoint.resumable(checkpoints, EPOCH_PREFIX,
+                recipe.sha256());
+        if (ckpt.isEmpty()) {
             options.log().accept("no checkpoint in " + checkpoints + "; starting from scratch");
-            return Optional.empty();
         }
-        TrainingCheckpoint.Loaded ckpt = TrainingCheckpoint.read(latest.get());
-        if (!ckpt.state().recipeSha256().equals(recipe.sha256())) {
-            throw new CheckpointException(
-                    latest.get() + " was written by a different recipe (SHA-256 "
-                            + ckpt.state().recipeSha256() + ", now " + recipe.sha256()
-                            + "); resume with the same recipe and --set options, or choose another --output");
-        }
-        return Optional.of(ckpt);
-    }
-
-    private static Path save(Path dir, String name, TrainingCheckpoint.State state, Block block,
-            ResumableOptimizer optimizer) throws LutBoostException {
-        try {
-            Path file = TrainingCheckpoint.write(dir, name, state, block, optimizer.saveState(block.getParameters()));
-            TrainingCheckpoint.prune(dir, EPOCH_PREFIX);
-            return file;
-        } catch (IOException e) {
-            throw new LutBoostException("cannot write checkpoint " + name + " in " + dir + ": " + e.getMessage(), e);
-        }
+        return ckpt;
     }
 
     private static void writeResolvedRecipe(Recipe recipe, Path out) throws LutBoostException {

@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import ai.lutboost.LutBoostException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -283,6 +284,36 @@ public final class TrainingCheckpoint {
     public static Optional<Path> latest(Path dir, String prefix) throws IOException {
         List<Path> all = list(dir, prefix);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /**
+     * Reads the newest checkpoint of a prefix to resume from, after checking that the same recipe
+     * wrote it.
+     *
+     * @param dir the checkpoint directory
+     * @param prefix the name prefix
+     * @param recipeSha256 the running recipe's SHA-256
+     * @return the checkpoint, if there is one
+     * @throws CheckpointException if it is unreadable or another recipe's
+     * @throws LutBoostException if the directory cannot be listed
+     */
+    public static Optional<Loaded> resumable(Path dir, String prefix, String recipeSha256) throws LutBoostException {
+        Optional<Path> file;
+        try {
+            file = latest(dir, prefix);
+        } catch (IOException e) {
+            throw new LutBoostException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);
+        }
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        Loaded ckpt = read(file.get());
+        if (!ckpt.state().recipeSha256().equals(recipeSha256)) {
+            throw new CheckpointException(file.get() + " was written by a different recipe (SHA-256 "
+                    + ckpt.state().recipeSha256() + ", now " + recipeSha256
+                    + "); resume with the same recipe and --set options, or choose another --output");
+        }
+        return Optional.of(ckpt);
     }
 
     private static List<Path> list(Path dir, String prefix) throws IOException {

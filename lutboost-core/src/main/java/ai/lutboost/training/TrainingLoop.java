@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One epoch of supervised training with a DJL {@link Trainer}: forward, loss, backward, update,
- * with a divergence check and progress. Stage 0 and the conversion stages share it; they differ
- * only in the loss.
+ * One epoch of training with a DJL {@link Trainer}: forward, loss, backward, update, with a
+ * divergence check, progress, stop requests and checkpoints inside the epoch. It is the only loop
+ * over training batches: stage 0, the calibrate stage (one layer against its dense output) and the
+ * end-to-end stages differ only in their batches and their loss.
  */
 public final class TrainingLoop {
 
@@ -30,14 +31,58 @@ public final class TrainingLoop {
     @FunctionalInterface
     public interface BatchLoss {
         /**
-         * Computes the loss to minimize.
+         * Computes the loss to minimize and the value to report.
          *
          * @param data the batch's inputs
-         * @param labels the batch's labels
+         * @param labels the batch's labels, empty when the stage has none
          * @param predictions the model's output on {@code data}
-         * @return a scalar loss
+         * @return the objective
          */
-        NDArray evaluate(NDList data, NDList labels, NDList predictions);
+        Objective evaluate(NDList data, NDList labels, NDList predictions);
+    }
+
+    /**
+     * What a batch's loss gives the loop.
+     *
+     * @param minimized the scalar the backward pass starts from
+     * @param reported the scalar the epoch reports, when the objective carries terms (an
+     *     estimator's codebook and commitment terms) that say nothing about progress
+     */
+    public record Objective(NDArray minimized, NDArray reported) {
+
+        /**
+         * An objective that reports what it minimizes.
+         *
+         * @param loss the loss
+         * @return the objective
+         */
+        public static Objective of(NDArray loss) {
+            return new Objective(loss, loss);
+        }
+    }
+
+    /** Opens an epoch's batches, in the epoch's order. */
+    @FunctionalInterface
+    public interface Batches {
+        /**
+         * Opens the batches.
+         *
+         * @param trainer the trainer that will consume them
+         * @return the batches; each is closed after its step
+         * @throws IOException if the data cannot be read
+         * @throws TranslateException if a batch cannot be formed
+         */
+        Iterable<Batch> open(Trainer trainer) throws IOException, TranslateException;
+
+        /**
+         * A dataset's batches, in the order its sampler gives.
+         *
+         * @param data the dataset
+         * @return the batches
+         */
+        static Batches of(RandomAccessDataset data) {
+            return trainer -> trainer.iterateDataset(data);
+        }
     }
 
     /**
@@ -123,7 +168,8 @@ public final class TrainingLoop {
             String stage, Trainer trainer, RandomAccessDataset data, int epoch, int epochs,
             int stepsPerEpoch, Tracker learningRate, BatchLoss loss, TrainOptions options)
             throws LutBoostException {
-        return runEpoch(stage, trainer, data, epoch, epochs, stepsPerEpoch, learningRate, loss, options, null, null);
+        return runEpoch(stage, trainer, Batches.of(data), epoch, epochs, stepsPerEpoch, learningRate, loss, options, null,
+                null);
     }
 
     /**
@@ -133,7 +179,7 @@ public final class TrainingLoop {
      *
      * @param stage the stage's name, for progress and for the divergence message
      * @param trainer the trainer, whose loss is used when {@code loss} is null
-     * @param data the training data, with the epoch's sampling already set
+     * @param batches the training batches, in the epoch's order
      * @param epoch the epoch, from 0
      * @param epochs the stage's epochs
      * @param stepsPerEpoch optimizer steps per epoch, for progress
@@ -144,12 +190,13 @@ public final class TrainingLoop {
      *     (the sampling is the same) and its sums carried on; null to start the epoch
      * @param checkpoint writes a checkpoint of the epoch so far, never after its last step (the
      *     epoch's own checkpoint follows it); null for none
-     * @return the epoch's metrics; validation accuracy is NaN
+     * @return the epoch's metrics; validation accuracy is NaN, and so is training accuracy when the
+     *     batches have no labels
      * @throws LutBoostException if the data cannot be read, or the listener fails
      * @throws TrainingDivergedException if the loss stops being finite
      */
     public static EpochMetrics runEpoch(
-            String stage, Trainer trainer, RandomAccessDataset data, int epoch, int epochs,
+            String stage, Trainer trainer, Batches batches, int epoch, int epochs,
             int stepsPerEpoch, Tracker learningRate, BatchLoss loss, TrainOptions options,
             PartialEpoch from, PartialCheckpoint checkpoint) throws LutBoostException {
         double lossSum = from == null ? 0 : from.lossSum();
@@ -158,6 +205,7 @@ public final class TrainingLoop {
         int step = from == null ? 0 : from.steps();
         double earlierSeconds = from == null ? 0 : from.seconds();
         int skip = step;
+        boolean labelled = true;
         long every = options.checkpointEvery().toNanos();
         long startNanos = System.nanoTime();
         long lastCheckpoint = startNanos;
@@ -167,7 +215,7 @@ public final class TrainingLoop {
             options.progress().start(step);
         }
         try (ShutdownGate.Region region = ShutdownGate.enter(label)) {
-            for (Batch batch : trainer.iterateDataset(data)) {
+            for (Batch batch : batches.open(trainer)) {
                 if (skip > 0) {
                     // Done before the checkpoint this epoch resumed from.
                     batch.close();
@@ -179,13 +227,16 @@ public final class TrainingLoop {
                     float value;
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDList preds = trainer.forward(batch.getData(), labels);
-                        NDArray lossArray = loss == null
-                                ? trainer.getLoss().evaluate(labels, preds)
+                        Objective objective = loss == null
+                                ? Objective.of(trainer.getLoss().evaluate(labels, preds))
                                 : loss.evaluate(batch.getData(), labels, preds);
-                        gc.backward(lossArray);
-                        value = lossArray.getFloat();
-                        NDArray predicted = preds.head().argMax(1).toType(DataType.INT64, false);
-                        correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
+                        gc.backward(objective.minimized());
+                        value = objective.reported().getFloat();
+                        labelled = !labels.isEmpty();
+                        if (labelled) {
+                            NDArray predicted = preds.head().argMax(1).toType(DataType.INT64, false);
+                            correct += predicted.eq(labels.head().toType(DataType.INT64, false)).sum().getLong();
+                        }
                     }
                     String problem = Float.isFinite(value) ? nonFiniteGradients(trainer) : "loss is " + value;
                     if (!problem.isEmpty()) {
@@ -196,15 +247,17 @@ public final class TrainingLoop {
                                 stage, epoch + 1, step + 1, problem, learningRate.getNewValue(step)));
                     }
                     trainer.step();
-                    long n = labels.head().size();
+                    long n = batch.getData().head().getShape().get(0);
                     lossSum += value * n;
                     seen += n;
                     step++;
                     double secs = earlierSeconds + (System.nanoTime() - startNanos) / 1e9;
                     if (options.progress() != null) {
-                        options.progress().update(step, String.format(Locale.ROOT,
-                                "loss %.4f  acc %.3f  %.0f samples/s",
-                                lossSum / seen, (double) correct / seen, seen / secs));
+                        String accuracy = labelled
+                                ? String.format(Locale.ROOT, "  acc %.3f", (double) correct / seen)
+                                : "";
+                        options.progress().update(step, String.format(Locale.ROOT, "loss %.4f%s  %.0f samples/s",
+                                lossSum / seen, accuracy, seen / secs));
                     }
                     if (checkpoint != null && every > 0 && step < stepsPerEpoch
                             && (System.nanoTime() - lastCheckpoint >= every || region.stopRequested())) {
@@ -223,7 +276,7 @@ public final class TrainingLoop {
         }
         double seconds = earlierSeconds + (System.nanoTime() - startNanos) / 1e9;
         float lr = learningRate.getNewValue((epoch + 1) * stepsPerEpoch - 1);
-        return new EpochMetrics(epoch + 1, lossSum / seen, (double) correct / seen, Double.NaN, lr,
-                seconds, seen / seconds);
+        double accuracy = labelled ? (double) correct / seen : Double.NaN;
+        return new EpochMetrics(epoch + 1, lossSum / seen, accuracy, Double.NaN, lr, seconds, seen / seconds);
     }
 }
