@@ -18,6 +18,7 @@ import ai.lutboost.bench.StepTiming;
 import ai.lutboost.bench.TrainStepBenchmark.Candidate;
 import ai.lutboost.bench.TrainStepBenchmark;
 import ai.lutboost.datasets.DatasetDescriptor;
+import ai.lutboost.datasets.DatasetLoader;
 import ai.lutboost.datasets.Datasets;
 import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.LabeledImages;
@@ -336,7 +337,7 @@ final class BenchCommand extends BaseCommand {
             Block dense = ModelZoo.build(recipe.model(), d);
             dense.initialize(manager, DataType.FLOAT32, new Shape(1, d.channels(), d.height(), d.width()));
             TrainingCheckpoint.read(baseline).loadInto(manager, dense);
-            LabeledImages test = BundleRunner.images(d, null, true);
+            LabeledImages test = DatasetLoader.find(d, null, true);
             int n = Math.min(2000, test.count());
             NDArray images = BundleExporter.images(manager, d, test, 0, n);
             int[][] inputs = new int[n][];

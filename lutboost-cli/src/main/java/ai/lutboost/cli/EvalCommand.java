@@ -7,6 +7,7 @@ import ai.lutboost.datasets.ImageClassificationDataset;
 import ai.lutboost.datasets.Split;
 import ai.lutboost.engine.BundleFormatException;
 import ai.lutboost.engine.LutModel;
+import ai.lutboost.pipeline.BundleSteps;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.recipe.RecipeException;
 import ai.lutboost.recipe.RecipeLoader;
@@ -49,7 +50,7 @@ final class EvalCommand extends BaseCommand {
             default -> throw new IllegalArgumentException("--split must be test or validation, got '" + split + "'");
         };
         LutModel engine = LutModel.load(bundle.bundle);
-        DatasetDescriptor d = Datasets.byName(BundleRunner.datasetName(engine));
+        DatasetDescriptor d = Datasets.byName(BundleSteps.datasetName(engine));
         ImageClassificationDataset.Builder builder = chosen == Split.TEST
                 ? ImageClassificationDataset.builder().optDataset(d).optDataDir(bundle.dataDir).optSplit(Split.TEST)
                 : validationSplit(engine);

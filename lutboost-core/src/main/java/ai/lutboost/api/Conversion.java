@@ -1,23 +1,16 @@
 package ai.lutboost.api;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.lutboost.LutBoostException;
-import ai.lutboost.datasets.DatasetDescriptor;
-import ai.lutboost.datasets.DatasetLoader;
-import ai.lutboost.datasets.Datasets;
-import ai.lutboost.datasets.LabeledImages;
 import ai.lutboost.engine.BundleFormatException;
-import ai.lutboost.engine.LutModel;
 import ai.lutboost.export.BundleExporter;
 import ai.lutboost.export.BundleVerifier;
+import ai.lutboost.pipeline.BundleSteps;
 import ai.lutboost.pipeline.PipelineReport;
 import ai.lutboost.pipeline.PipelineResult;
 import ai.lutboost.recipe.Recipe;
 import ai.lutboost.stage.ConvertedModel;
-import ai.lutboost.training.OutputPathException;
 import ai.lutboost.training.TrainOptions;
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -29,7 +22,6 @@ public final class Conversion implements AutoCloseable {
     private final Recipe recipe;
     private final TrainOptions options;
     private final PipelineResult result;
-    private LabeledImages test;
 
     Conversion(Recipe recipe, TrainOptions options, PipelineResult result) throws LutBoostException {
         if (result.model() == null) {
@@ -69,13 +61,8 @@ public final class Conversion implements AutoCloseable {
      * @throws LutBoostException if the model has no integer form or the bundle cannot be written
      */
     public Path export(Path target) throws LutBoostException {
-        DatasetDescriptor d = dataset();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            return BundleExporter.export(converted().block(), converted().datapathPlan(), recipe, d, testImages(), target,
-                    BundleExporter.DEFAULT_GOLDEN, manager, null).bundle();
-        } catch (IOException e) {
-            throw OutputPathException.of("bundle " + target, e);
-        }
+        return BundleSteps.export(recipe, converted(), options.dataDir(), target, BundleExporter.DEFAULT_GOLDEN, null)
+                .bundle();
     }
 
     /**
@@ -89,13 +76,9 @@ public final class Conversion implements AutoCloseable {
      * @throws LutBoostException if the dataset cannot be read
      */
     public BundleVerifier.Result verify(Path bundle) throws BundleFormatException, LutBoostException {
-        LutModel engine = LutModel.load(bundle);
-        LabeledImages images = testImages();
-        int limit = recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : images.count();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            return BundleVerifier.verify(engine, bundle, dataset(), images, limit,
-                    Runtime.getRuntime().availableProcessors(), manager, null);
-        }
+        int limit = recipe.dataset().testLimit() > 0 ? recipe.dataset().testLimit() : Integer.MAX_VALUE;
+        return BundleSteps.verify(bundle, null, options.dataDir(), limit, Runtime.getRuntime().availableProcessors(),
+                null).result();
     }
 
     /** Releases the model's native memory. */
@@ -106,18 +89,5 @@ public final class Conversion implements AutoCloseable {
 
     private ConvertedModel converted() {
         return result.model();
-    }
-
-    private DatasetDescriptor dataset() throws LutBoostException {
-        return Datasets.byName(recipe.dataset().name());
-    }
-
-    /** The test split, read once. */
-    private LabeledImages testImages() throws LutBoostException {
-        if (test == null) {
-            DatasetDescriptor d = dataset();
-            test = DatasetLoader.find(d, options.dataDir(), true);
-        }
-        return test;
     }
 }

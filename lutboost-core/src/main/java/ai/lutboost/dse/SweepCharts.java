@@ -5,6 +5,8 @@ import ai.lutboost.pipeline.PngCharts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -38,17 +40,24 @@ final class SweepCharts {
         PngCharts.save(chart, png);
     }
 
-    /** Yosys's cell count of each synthesized point against the area model's, with the line of equality. */
+    /** Yosys's cell count of each synthesized layer against the area model's, with the line of equality. */
     static void area(String title, List<SweepResult> synthesized, Path png) throws LutBoostException {
         XYChart chart = new XYChartBuilder().width(800).height(480).title(title + ": synthesized against estimated area")
                 .xAxisTitle("area model (thousand cells)").yAxisTitle("Yosys (thousand cells)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        List<Double> x = synthesized.stream().map(r -> r.area().analyticalCells() / 1e3).toList();
-        List<Double> y = synthesized.stream().map(r -> r.area().logicCells() / 1e3).toList();
-        chart.addSeries("points", x, y);
-        double top = Math.max(x.stream().mapToDouble(Double::doubleValue).max().orElse(1),
-                y.stream().mapToDouble(Double::doubleValue).max().orElse(1));
+        double top = 1;
+        Map<String, List<SynthesizedArea.Layer>> byLayer = new TreeMap<>();
+        for (SweepResult r : synthesized) {
+            for (SynthesizedArea.Layer l : r.area().layers()) {
+                byLayer.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(l);
+                top = Math.max(top, Math.max(l.logicCells(), l.analyticalCells()) / 1e3);
+            }
+        }
+        for (Map.Entry<String, List<SynthesizedArea.Layer>> e : byLayer.entrySet()) {
+            chart.addSeries(e.getKey(), e.getValue().stream().map(l -> l.analyticalCells() / 1e3).toList(),
+                    e.getValue().stream().map(l -> l.logicCells() / 1e3).toList());
+        }
         XYSeries line = chart.addSeries("equal", List.of(0.0, top), List.of(0.0, top));
         line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         line.setMarker(SeriesMarkers.NONE);
