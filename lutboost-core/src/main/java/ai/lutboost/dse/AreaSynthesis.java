@@ -11,11 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Synthesizes a sweep point's LUT layers with Yosys, as {@code lutboost rtl} would generate them
@@ -70,23 +68,14 @@ public final class AreaSynthesis {
                         c.shape().name(), p.description(), r.logicCells(), c.logicCells(), seconds));
             }
         } finally {
-            delete(work);
+            try {
+                AtomicFiles.deleteTree(work);
+            } catch (IOException e) {
+                log.accept("  cannot delete " + work + ": " + e.getMessage());
+            }
         }
         SynthesizedArea area = SynthesizedArea.of(layers);
         AtomicFiles.writeString(file, ReportJson.GSON.toJson(area));
         return area;
-    }
-
-    private static void delete(Path dir) throws LutBoostException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new LutBoostException("cannot delete " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

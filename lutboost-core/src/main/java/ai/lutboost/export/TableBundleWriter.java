@@ -16,6 +16,7 @@ import ai.lutboost.quant.SelectTokenOp;
 import ai.lutboost.quant.TokenEmbedOp;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import ai.lutboost.training.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -30,7 +31,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,10 +127,10 @@ public final class TableBundleWriter {
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             if (old != null) {
-                deleteTree(old);
+                AtomicFiles.deleteTree(old);
             }
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
         return target;
     }
@@ -377,17 +377,6 @@ public final class TableBundleWriter {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

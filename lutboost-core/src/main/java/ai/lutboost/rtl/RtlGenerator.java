@@ -8,6 +8,7 @@ import ai.lutboost.export.TableBundleWriter;
 import ai.lutboost.quant.IntegerModel;
 import ai.lutboost.quant.IntegerOp;
 import ai.lutboost.quant.LutLayerOp;
+import ai.lutboost.training.AtomicFiles;
 import ai.lutboost.training.OutputPathException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * Writes Verilog for a bundle's LUT layers: the generic modules ({@code lut_ccm.v},
@@ -104,7 +103,7 @@ public final class RtlGenerator {
                 out.add(writeLayer(model, l, traces, centroidsPerCycle, temp, target));
             }
             if (Files.exists(target)) {
-                deleteTree(target);
+                AtomicFiles.deleteTree(target);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             temp = null;
@@ -226,17 +225,9 @@ public final class RtlGenerator {
         Files.writeString(dir.resolve(file), text, StandardCharsets.US_ASCII);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
-
     private static void deleteQuietly(Path dir) {
         try {
-            deleteTree(dir);
+            AtomicFiles.deleteTree(dir);
         } catch (IOException e) {
             // The temporary directory is hidden beside the target; a failed clean-up leaves only it.
         }

@@ -6,8 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-/** Writes a text file so that a crash leaves either the old file or the new one, never half of one. */
+/**
+ * Writes a text file so that a crash leaves either the old file or the new one, never half of one,
+ * and removes the directory trees such writes build beside their targets.
+ */
 public final class AtomicFiles {
 
     private AtomicFiles() {}
@@ -32,6 +37,23 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             throw OutputPathException.of(file.toString(), e);
+        }
+    }
+
+    /**
+     * Deletes a directory and everything below it; nothing happens if it does not exist.
+     *
+     * @param root the directory
+     * @throws IOException if something below it cannot be deleted
+     */
+    public static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }
