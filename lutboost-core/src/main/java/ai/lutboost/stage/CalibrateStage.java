@@ -136,8 +136,10 @@ public final class CalibrateStage implements Stage {
             try (Trainer trainer = holder.newTrainer(config)) {
                 for (int epoch = 0; epoch < s.epochs(); epoch++) {
                     Collections.shuffle(order, random);
+                    // A layer's epoch takes about a second: the stage's line per layer says enough, and
+                    // progress lines per tenth of it would fill a log.
                     EpochMetrics m = TrainingLoop.runEpoch("calibrate " + name, trainer, t -> batches(inputs, order),
-                            epoch, s.epochs(), order.size(), rate, loss, ctx.options(), null, null);
+                            epoch, s.epochs(), order.size(), rate, loss, ctx.options().withProgress(null), null, null);
                     last = m.trainLoss();
                     if (epoch == 0) {
                         first = last;

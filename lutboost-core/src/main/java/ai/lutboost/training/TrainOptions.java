@@ -89,4 +89,14 @@ public record TrainOptions(
     public TrainOptions withCheckpointEvery(Duration interval) {
         return new TrainOptions(outputDir, dataDir, resume, device, progress, log, interval);
     }
+
+    /**
+     * Returns these options with another progress display.
+     *
+     * @param display the display, or null for none
+     * @return new options
+     */
+    public TrainOptions withProgress(Progress display) {
+        return new TrainOptions(outputDir, dataDir, resume, device, display, log, checkpointEvery);
+    }
 }
