@@ -138,12 +138,7 @@ final class DseCommand extends BaseCommand {
         Sweep.Options sweep = new Sweep.Options(out, ckpt, options.dataDir, device, this::log);
         List<SweepResult> results = Sweep.run(points, recipes::get, sweep, model);
         if (synthesize) {
-            List<SweepResult> counted = new ArrayList<>();
-            for (SweepResult r : results) {
-                log("synthesizing " + r.point().id());
-                counted.add(r.withArea(AreaSynthesis.of(r, out.resolve("points").resolve(r.point().id()), this::log)));
-            }
-            results = counted;
+            results = AreaSynthesis.synthesize(results, out, this::log);
         }
         MixedSearch.Outcome outcome = null;
         if (mixed) {

@@ -28,6 +28,25 @@ public final class AreaSynthesis {
     private AreaSynthesis() {}
 
     /**
+     * Gives every uniform point of a sweep its area, each kept in its directory.
+     *
+     * @param results the sweep's points
+     * @param sweepDir the sweep's directory
+     * @param log progress lines
+     * @return the points with their areas
+     * @throws LutBoostException if Yosys is missing or fails, or a file cannot be written
+     */
+    public static List<SweepResult> synthesize(List<SweepResult> results, Path sweepDir, Consumer<String> log)
+            throws LutBoostException {
+        List<SweepResult> counted = new ArrayList<>();
+        for (SweepResult r : results) {
+            log.accept("synthesizing " + r.point().id());
+            counted.add(r.withArea(of(r, Sweep.pointDirectory(sweepDir, r.point()), log)));
+        }
+        return counted;
+    }
+
+    /**
      * Returns the point's area, synthesizing the layers not counted before.
      *
      * @param result the point
@@ -54,7 +73,7 @@ public final class AreaSynthesis {
         try {
             for (LayerCost c : result.cost().layers()) {
                 LutConfig config = c.config();
-                String name = c.shape().name().replaceAll("[^A-Za-z0-9_]", "_");
+                String name = c.shape().name();
                 LayerParameters p = new LayerParameters(name, config.v(), config.k(), (int) c.codebooks(),
                         (int) c.shape().outputs(), config.activationBits(), config.tableBits(),
                         config.activationBits(), config.metric(), 1, true);
@@ -62,10 +81,9 @@ public final class AreaSynthesis {
                 RtlGenerator.writeForSynthesis(p, work, name.hashCode());
                 RtlSynthesis.Result r = RtlSynthesis.run(work, name);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                layers.add(new SynthesizedArea.Layer(c.shape().name(), r.logicCells(), r.flipFlops(), c.logicCells(),
-                        seconds));
-                log.accept(String.format(Locale.ROOT, "  synthesized %s (%s): %d cells, %d estimated (%.0f s)",
-                        c.shape().name(), p.description(), r.logicCells(), c.logicCells(), seconds));
+                layers.add(new SynthesizedArea.Layer(name, r.logicCells(), r.flipFlops(), c.logicCells(), seconds));
+                log.accept(String.format(Locale.ROOT, "  synthesized %s (%s): %d cells, %d estimated (%.0f s)", name,
+                        p.description(), r.logicCells(), c.logicCells(), seconds));
             }
         } finally {
             try {

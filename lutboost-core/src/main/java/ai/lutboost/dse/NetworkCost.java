@@ -17,10 +17,18 @@ import java.util.List;
  * @param lutCycles cycles of the converted network per sample, layers one after another
  * @param int8Cycles cycles of the dense int8 network
  * @param bitsPerActivation input bits per activation of the LUT layers, weighted by their input length
- * @param logicCells the generated LUT layers' logic cells, by {@link AreaModel}
  */
 public record NetworkCost(List<LayerCost> layers, double lutBytes, double int8Bytes, double lutEnergyPj,
-        double int8EnergyPj, double lutCycles, double int8Cycles, double bitsPerActivation, long logicCells) {
+        double int8EnergyPj, double lutCycles, double int8Cycles, double bitsPerActivation) {
+
+    /**
+     * Returns the generated LUT layers' logic cells, by {@link AreaModel}.
+     *
+     * @return cells
+     */
+    public long logicCells() {
+        return layers.stream().mapToLong(LayerCost::logicCells).sum();
+    }
 
     /**
      * Costs a network.
@@ -41,7 +49,6 @@ public record NetworkCost(List<LayerCost> layers, double lutBytes, double int8By
         double int8Cycles = 0;
         double bits = 0;
         double inputs = 0;
-        long cells = 0;
         for (ModelShapes.Layer l : shapes) {
             LayerShape shape = new LayerShape(l.name(), l.inputLength(), l.outputs(), l.positions());
             // A dense layer's int8 figures do not depend on the LUT configuration it is costed with.
@@ -62,10 +69,9 @@ public record NetworkCost(List<LayerCost> layers, double lutBytes, double int8By
                 lutCycles += c.lutCycles();
                 bits += c.config().bitsPerActivation() * l.inputLength();
                 inputs += l.inputLength();
-                cells += c.logicCells();
             }
         }
         return new NetworkCost(lut, lutBytes, int8Bytes, lutEnergy, int8Energy, lutCycles, int8Cycles,
-                inputs == 0 ? Double.NaN : bits / inputs, cells);
+                inputs == 0 ? Double.NaN : bits / inputs);
     }
 }

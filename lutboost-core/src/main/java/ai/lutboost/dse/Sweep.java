@@ -63,7 +63,7 @@ public final class Sweep {
         int done = 0;
         for (SweepPoint p : points) {
             done++;
-            Path dir = options.outputDir().resolve("points").resolve(p.id());
+            Path dir = pointDirectory(options.outputDir(), p);
             Path file = dir.resolve(RESULT);
             if (Files.isRegularFile(file)) {
                 results.add(read(file, model));
@@ -80,6 +80,17 @@ public final class Sweep {
                     result.cost().lutBytes() / 1024, result.cost().lutEnergyPj() / 1e6, result.seconds()));
         }
         return results;
+    }
+
+    /**
+     * Returns where a point's conversion, result and area count go.
+     *
+     * @param outputDir the sweep's directory
+     * @param point the point
+     * @return {@code points/<id>} in it
+     */
+    public static Path pointDirectory(Path outputDir, SweepPoint point) {
+        return outputDir.resolve("points").resolve(point.id());
     }
 
     /**

@@ -5,10 +5,7 @@ import ai.lutboost.pipeline.ChartLibrary;
 import ai.lutboost.pipeline.ReportPage;
 import ai.lutboost.training.AtomicFiles;
 import ai.lutboost.training.ReportJson;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,16 +71,7 @@ public final class SweepReport {
         if (ChartLibrary.present()) {
             Path png = dir.resolve("plots").resolve("area.png");
             SweepCharts.area(title, synthesized, png);
-            appendImage(html, "synthesized against estimated area", png);
-        }
-    }
-
-    private static void appendImage(StringBuilder html, String alt, Path png) throws LutBoostException {
-        try {
-            html.append("<p><img alt=\"").append(alt).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"></p>");
-        } catch (IOException ex) {
-            throw new LutBoostException("cannot read " + png + ": " + ex.getMessage(), ex);
+            html.append(ReportPage.image("synthesized against estimated area", png));
         }
     }
 
@@ -198,7 +186,7 @@ public final class SweepReport {
         for (Axis axis : ChartLibrary.present() ? AXES : List.<Axis>of()) {
             Path png = dir.resolve("plots").resolve("pareto-" + axis.name() + ".png");
             SweepCharts.plot(title, axis.name(), axis.title(), axis.cost(), results, png);
-            appendImage(html, "accuracy against " + axis.title(), png);
+            html.append(ReportPage.image("accuracy against " + axis.title(), png));
         }
         html.append("</body></html>\n");
         Path page = dir.resolve("report.html");

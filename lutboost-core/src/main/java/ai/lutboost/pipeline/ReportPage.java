@@ -37,16 +37,27 @@ public final class ReportPage {
                 .append(report.seed()).append(", recipe SHA-256 ").append(escape(report.recipeSha256()))
                 .append(".</p><pre>").append(escape(report.table())).append("</pre>");
         for (Path png : plots) {
-            try {
-                html.append("<p><img alt=\"").append(escape(png.getFileName().toString()))
-                        .append("\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\"></p>");
-            } catch (IOException e) {
-                throw new LutBoostException("cannot read " + png + ": " + e.getMessage(), e);
-            }
+            html.append(image(png.getFileName().toString(), png));
         }
         html.append("</body></html>\n");
         AtomicFiles.writeString(file, html.toString());
+    }
+
+    /**
+     * Returns a paragraph holding a PNG file as an embedded image, so the page needs no other file.
+     *
+     * @param alt the image's description
+     * @param png the file
+     * @return the HTML
+     * @throws LutBoostException if the file cannot be read
+     */
+    public static String image(String alt, Path png) throws LutBoostException {
+        try {
+            return "<p><img alt=\"" + escape(alt) + "\" src=\"data:image/png;base64,"
+                    + Base64.getEncoder().encodeToString(Files.readAllBytes(png)) + "\"></p>";
+        } catch (IOException e) {
+            throw new LutBoostException("cannot read " + png + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -89,11 +89,7 @@ public final class RtlGenerator {
             Path parent = target.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
-            for (String module : MODULES) {
-                try (InputStream in = RtlGenerator.class.getResourceAsStream(module)) {
-                    Files.copy(in, temp.resolve(module));
-                }
-            }
+            copyModules(temp);
             List<Map<String, int[]>> traces = new ArrayList<>();
             for (int s = 0; s < count; s++) {
                 traces.add(engine.trace(golden[s]));
@@ -164,10 +160,8 @@ public final class RtlGenerator {
         write(dir, name + ".inputs.mem", TableBundleWriter.memText(flatten(inputs), inBits));
         write(dir, name + ".expected.mem", TableBundleWriter.memText(flatten(outputs), outBits));
         write(dir, "layer_" + Testbench.moduleName(name) + ".v", Testbench.wrapper(p));
-        write(dir, "tb_" + Testbench.moduleName(name) + ".v", Testbench.text(name, inputs.size(), l.v(), l.k(),
-                l.codebooks(), l.units(), inBits, outBits, perCycle));
-        String description = p.description();
-        return new Layer(name, target.resolve(name), inputs.size(), l.codebooks(), l.k(), l.units(), description);
+        write(dir, "tb_" + Testbench.moduleName(name) + ".v", Testbench.text(p, inputs.size()));
+        return new Layer(name, target.resolve(name), inputs.size(), l.codebooks(), l.k(), l.units(), p.description());
     }
 
     /**
@@ -191,11 +185,7 @@ public final class RtlGenerator {
         try {
             Path dir = root.resolve(p.name());
             Files.createDirectories(dir);
-            for (String module : MODULES) {
-                try (InputStream in = RtlGenerator.class.getResourceAsStream(module)) {
-                    Files.copy(in, root.resolve(module), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+            copyModules(root);
             int[] centroids = random.ints((long) p.codebooks() * p.k() * p.v(), -(1 << (p.inBits() - 1)),
                     1 << (p.inBits() - 1)).toArray();
             int[] table = random.ints((long) p.codebooks() * p.k() * p.units(), -(1 << (p.tableBits() - 1)),
@@ -206,6 +196,15 @@ public final class RtlGenerator {
             write(dir, "layer_" + Testbench.moduleName(p.name()) + ".v", Testbench.wrapper(p));
         } catch (IOException e) {
             throw OutputPathException.of("rtl output " + root, e);
+        }
+    }
+
+    /** Copies the generic modules, which every layer's module instantiates, into a directory. */
+    private static void copyModules(Path dir) throws IOException {
+        for (String module : MODULES) {
+            try (InputStream in = RtlGenerator.class.getResourceAsStream(module)) {
+                Files.copy(in, dir.resolve(module), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 

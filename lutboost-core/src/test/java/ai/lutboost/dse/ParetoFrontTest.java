@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ParetoFrontTest {
 
     private static SweepResult result(int k, double accuracy, double energy) {
-        NetworkCost cost = new NetworkCost(List.of(), energy, 1, energy, 1, energy, 1, 1, 1);
+        NetworkCost cost = new NetworkCost(List.of(), energy, 1, energy, 1, energy, 1, 1);
         return new SweepResult(new SweepPoint(4, k, Metric.L2, 8), accuracy, 0, List.of(), cost, null);
     }
 
