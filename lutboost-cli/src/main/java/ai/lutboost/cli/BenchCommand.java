@@ -193,6 +193,9 @@ final class BenchCommand extends BaseCommand {
         if (!skip.contains("kmeans")) {
             kmeans();
         }
+        if (!skip.contains("engine-layer") || !skip.contains("engine-model")) {
+            out().println("engine LUT loops: " + LutModel.lutLoops());
+        }
         if (!skip.contains("engine-layer")) {
             try (NDManager manager = NDManager.newBaseManager()) {
                 for (Metric m : Metric.values()) {

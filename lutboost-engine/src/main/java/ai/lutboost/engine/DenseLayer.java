@@ -5,7 +5,7 @@ package ai.lutboost.engine;
  * rescaled per column. The loader accepts only layers with
  * {@code |bias| + D 2^(inBits-1) 2^(weightBits-1) < 2^31}, so every partial sum fits an
  * {@code int}, the sum never saturates and its order does not matter: a linear layer takes each
- * row's dot products, a conv one output row of one channel at a time across its positions.
+ * row's dot products, a conv one channel at a time across its positions.
  */
 final class DenseLayer extends RowLayer {
 
@@ -49,38 +49,57 @@ final class DenseLayer extends RowLayer {
 
     private final class ConvKernel implements Kernel {
         private final int[] padded = paddedBuffer();
-        private final int[] acc = new int[patches.outWidth];
+        /**
+         * One channel's sums at every padded-input column of the output rows: position
+         * {@code (oh, ow)} at {@code oh * paddedWidth + ow}, so that with a horizontal stride of 1
+         * each weight adds one shifted run of the input, and columns past {@code outWidth} are
+         * computed and dropped.
+         */
+        private final int[] acc = new int[patches.outHeight * patches.paddedWidth];
 
         @Override
         public void run(int[][] tensors, int samples) {
             int[] x = tensors[inputs[0]];
             int[] out = tensors[output];
             int width = patches.outWidth;
-            int step = patches.sw;
             for (int s = 0; s < samples; s++) {
                 int[] src = source(x, s, padded);
                 int start = sourceStart(s);
                 for (int n = 0; n < units; n++) {
+                    if (patches.sw == 1 && patches.sh == 1) {
+                        wholeRows(src, start, n);
+                    } else {
+                        rowByRow(src, start, n);
+                    }
+                    int to = s * outputSize + n * patches.outHeight * width;
                     for (int oh = 0; oh < patches.outHeight; oh++) {
-                        java.util.Arrays.fill(acc, bias[n]);
-                        int corner = start + corners[oh * width];
-                        for (int d = 0; d < inputLength; d++) {
-                            int w = weights[n * inputLength + d];
-                            int from = corner + offsets[d];
-                            if (step == 1) {
-                                for (int ow = 0; ow < width; ow++) {
-                                    acc[ow] += w * src[from + ow];
-                                }
-                            } else {
-                                for (int ow = 0; ow < width; ow++) {
-                                    acc[ow] += w * src[from + ow * step];
-                                }
-                            }
-                        }
-                        int to = s * outputSize + (n * patches.outHeight + oh) * width;
+                        int from = oh * patches.paddedWidth;
                         for (int ow = 0; ow < width; ow++) {
-                            out[to + ow] = finish(acc[ow], n);
+                            out[to + oh * width + ow] = finish(acc[from + ow], n);
                         }
+                    }
+                }
+            }
+        }
+
+        /** Unit strides: the output rows are one run of the padded input per weight. */
+        private void wholeRows(int[] src, int start, int n) {
+            int length = (patches.outHeight - 1) * patches.paddedWidth + patches.outWidth;
+            VectorSupport.correlate(acc, src, start, offsets, weights, n * inputLength, length, bias[n]);
+        }
+
+        private void rowByRow(int[] src, int start, int n) {
+            int width = patches.outWidth;
+            int step = patches.sw;
+            for (int oh = 0; oh < patches.outHeight; oh++) {
+                int at = oh * patches.paddedWidth;
+                java.util.Arrays.fill(acc, at, at + width, bias[n]);
+                int corner = start + corners[oh * width];
+                for (int d = 0; d < inputLength; d++) {
+                    int w = weights[n * inputLength + d];
+                    int from = corner + offsets[d];
+                    for (int ow = 0; ow < width; ow++) {
+                        acc[at + ow] += w * src[from + ow * step];
                     }
                 }
             }

@@ -27,19 +27,28 @@ final class LutLayer extends RowLayer {
     static final int L1 = 1;
     static final int CHEBYSHEV = 2;
 
-    private final int codebooks;
-    private final int k;
-    private final int v;
-    private final int metric;
+    final int codebooks;
+    final int k;
+    final int v;
+    final int metric;
     private final int[] centroids;
-    /** Element {@code u} of centroid {@code c} of codebook {@code j} at {@code (j K + c) v + u}, times -2 for L2. */
-    private final int[] weights;
-    /** Per codebook and centroid, its squared norm (L2 keys only). */
-    private final int[] norms;
-    private final int indexBits;
+    /**
+     * Element {@code u} of centroid {@code c} of codebook {@code j} at {@code (j K + c) v + u}; for
+     * L2 with {@code int} keys times {@code -2 * 2^s}, so that the key is {@link #norms} plus
+     * these times the input, with no shift per centroid (partial sums may wrap; the whole key
+     * fits an {@code int} by {@link #keyBound}, and {@code int} adds wrap exactly).
+     */
+    final int[] weights;
+    /** Per codebook and centroid, its squared norm times {@code 2^s} plus its index (L2 keys only). */
+    final int[] norms;
+    final int indexBits;
     private final boolean intKeys;
+    /** The table for the plain-Java loops; null when the vector loops run. */
     private final PackedTable table;
-    private final int[] bias;
+    /** The table for the vector loops ({@link VectorSupport#table}); null when they do not run. */
+    final int[] vectorTable;
+    final int tableBits;
+    final int[] bias;
     private final int[] shift;
     private final int outBits;
     private final boolean relu;
@@ -64,14 +73,18 @@ final class LutLayer extends RowLayer {
         weights = new int[centroids.length];
         norms = new int[intKeys && metric == L2 ? codebooks * k : 0];
         for (int i = 0; i < centroids.length; i++) {
-            weights[i] = metric == L2 ? -2 * centroids[i] : centroids[i];
+            weights[i] = norms.length > 0 ? -2 * centroids[i] << indexBits : centroids[i];
         }
         for (int i = 0; i < norms.length; i++) {
             for (int u = 0; u < v; u++) {
                 norms[i] += centroids[i * v + u] * centroids[i * v + u];
             }
+            norms[i] = norms[i] << indexBits | i % k;
         }
-        this.table = new PackedTable(table, codebooks * k, units, tableBits);
+        this.tableBits = tableBits;
+        boolean vector = intKeys && VectorSupport.ENABLED;
+        this.table = vector ? null : new PackedTable(table, codebooks * k, units, tableBits);
+        vectorTable = vector ? VectorSupport.table(table, codebooks * k, units, tableBits) : null;
         this.bias = bias;
         this.shift = shift;
         this.outBits = outBits;
@@ -97,89 +110,128 @@ final class LutLayer extends RowLayer {
 
     @Override
     Kernel kernel(int capacity) {
-        return new LutKernel(Math.max(BLOCK, capacity * rowsPerSample));
+        int rows = Math.max(BLOCK, capacity * rowsPerSample);
+        return vectorTable != null ? VectorSupport.lutKernel(this, rows) : new ScalarKernel(rows);
     }
 
-    private final class LutKernel implements Kernel {
-        private final int block;
-        private final int[] padded = paddedBuffer();
+    /**
+     * A kernel's row blocking, sub-vector gathering and output rescaling; subclasses choose the
+     * centroids and sum the table rows.
+     */
+    abstract static class BlockKernel implements Kernel {
+        final LutLayer layer;
+        final int block;
+        private final int[] padded;
         private final int[] starts;
-        /** Element {@code u} of every row's sub-vector at {@code u * block + row}. */
-        private final int[] sub;
-        private final int[] distances;
-        private final int[] keys;
-        private final int[] chosen;
-        private final long[] packed;
-        private final int[] acc;
+        /** Rows from one sub-vector element to the next in {@link #sub}: the block rounded up to 16. */
+        final int stride;
+        /** Element {@code u} of every row's sub-vector at {@code u * stride + row}. */
+        final int[] sub;
+        /** Row {@code i}'s centroid of codebook {@code j} at {@code i * codebooks + j}. */
+        final int[] chosen;
+        /** Row {@code i}'s column {@code u} at {@code i * units + u}, starting from the bias. */
+        final int[] acc;
 
-        LutKernel(int rows) {
+        BlockKernel(LutLayer layer, int rows) {
+            this.layer = layer;
             block = Math.min(rows, 256);
+            padded = layer.paddedBuffer();
             starts = new int[block];
-            sub = new int[v * block];
-            distances = new int[block];
-            keys = new int[block];
-            chosen = new int[block * codebooks];
-            packed = new long[block * table.words];
-            acc = new int[block * units];
+            stride = (block + 15) & -16;
+            sub = new int[layer.v * stride];
+            chosen = new int[block * layer.codebooks];
+            acc = new int[block * layer.units];
         }
 
+        /** Sets {@link #chosen} for codebook {@code j} of {@code n} rows from {@link #sub}. */
+        abstract void search(int j, int n);
+
+        /** Adds the chosen table rows of {@code n} rows to {@link #acc}, which holds their biases. */
+        abstract void sum(int n);
+
         @Override
-        public void run(int[][] tensors, int samples) {
-            int[] x = tensors[inputs[0]];
-            int[] out = tensors[output];
-            if (patches == null) {
-                int rows = samples * rowsPerSample;
+        public final void run(int[][] tensors, int samples) {
+            LutLayer l = layer;
+            int[] x = tensors[l.inputs[0]];
+            int[] out = tensors[l.output];
+            int units = l.units;
+            if (l.patches == null) {
+                int rows = samples * l.rowsPerSample;
                 for (int first = 0; first < rows; first += block) {
                     int n = Math.min(block, rows - first);
                     for (int i = 0; i < n; i++) {
-                        starts[i] = (first + i) * inputLength;
+                        starts[i] = (first + i) * l.inputLength;
                     }
                     rows(x, n);
                     for (int i = 0; i < n; i++) {
                         for (int u = 0; u < units; u++) {
-                            out[(first + i) * units + u] = finish(acc[i * units + u], u);
+                            out[(first + i) * units + u] = l.finish(acc[i * units + u], u);
                         }
                     }
                 }
                 return;
             }
             for (int s = 0; s < samples; s++) {
-                int[] src = source(x, s, padded);
-                int start = sourceStart(s);
-                for (int first = 0; first < rowsPerSample; first += block) {
-                    int n = Math.min(block, rowsPerSample - first);
+                int[] src = l.source(x, s, padded);
+                int start = l.sourceStart(s);
+                for (int first = 0; first < l.rowsPerSample; first += block) {
+                    int n = Math.min(block, l.rowsPerSample - first);
                     for (int i = 0; i < n; i++) {
-                        starts[i] = start + corners[first + i];
+                        starts[i] = start + l.corners[first + i];
                     }
                     rows(src, n);
-                    int to = s * outputSize + first;
+                    int to = s * l.outputSize + first;
                     for (int u = 0; u < units; u++) {
                         for (int i = 0; i < n; i++) {
-                            out[to + u * rowsPerSample + i] = finish(acc[i * units + u], u);
+                            out[to + u * l.rowsPerSample + i] = l.finish(acc[i * units + u], u);
                         }
                     }
                 }
             }
         }
 
-        /** Chooses the centroids of {@code n} rows, then sums their table rows onto the bias. */
         private void rows(int[] src, int n) {
-            for (int j = 0; j < codebooks; j++) {
+            LutLayer l = layer;
+            int v = l.v;
+            for (int j = 0; j < l.codebooks; j++) {
                 for (int u = 0; u < v; u++) {
                     int d = j * v + u;
-                    for (int i = 0; i < n; i++) {
-                        sub[u * block + i] = d < inputLength ? src[starts[i] + offsets[d]] : 0;
+                    if (d < l.inputLength) {
+                        int offset = l.offsets[d];
+                        for (int i = 0; i < n; i++) {
+                            sub[u * stride + i] = src[starts[i] + offset];
+                        }
+                    } else {
+                        java.util.Arrays.fill(sub, u * stride, u * stride + n, 0);
                     }
                 }
-                if (intKeys) {
-                    search(j, n);
-                } else {
-                    searchLong(j, n);
-                }
+                search(j, n);
             }
             for (int i = 0; i < n; i++) {
-                System.arraycopy(bias, 0, acc, i * units, units);
+                System.arraycopy(l.bias, 0, acc, i * l.units, l.units);
             }
+            sum(n);
+        }
+    }
+
+    /**
+     * The loops in plain Java: what runs without {@code jdk.incubator.vector}, and for layers
+     * whose keys need a {@code long}.
+     */
+    private final class ScalarKernel extends BlockKernel {
+        private final int[] distances;
+        private final int[] keys;
+        private final long[] packed;
+
+        ScalarKernel(int rows) {
+            super(LutLayer.this, rows);
+            distances = new int[block];
+            keys = new int[block];
+            packed = new long[block * table.words];
+        }
+
+        @Override
+        void sum(int n) {
             int words = table.words;
             long[] data = table.data;
             for (int from = 0; from < codebooks; from += table.group) {
@@ -200,8 +252,12 @@ final class LutLayer extends RowLayer {
             }
         }
 
-        /** Codebook {@code j}'s nearest centroid for each of {@code n} rows, by the smallest key. */
-        private void search(int j, int n) {
+        @Override
+        void search(int j, int n) {
+            if (!intKeys) {
+                searchLong(j, n);
+                return;
+            }
             java.util.Arrays.fill(keys, 0, n, Integer.MAX_VALUE);
             for (int c = 0; c < k; c++) {
                 int centroid = (j * k + c) * v;
@@ -209,24 +265,27 @@ final class LutLayer extends RowLayer {
                     java.util.Arrays.fill(distances, 0, n, norms[j * k + c]);
                     for (int u = 0; u < v; u++) {
                         int w = weights[centroid + u];
-                        int at = u * block;
+                        int at = u * stride;
                         for (int i = 0; i < n; i++) {
                             distances[i] += w * sub[at + i];
                         }
                     }
-                } else {
-                    java.util.Arrays.fill(distances, 0, n, 0);
-                    for (int u = 0; u < v; u++) {
-                        int w = weights[centroid + u];
-                        int at = u * block;
-                        if (metric == L1) {
-                            for (int i = 0; i < n; i++) {
-                                distances[i] += Math.abs(sub[at + i] - w);
-                            }
-                        } else {
-                            for (int i = 0; i < n; i++) {
-                                distances[i] = Math.max(distances[i], Math.abs(sub[at + i] - w));
-                            }
+                    for (int i = 0; i < n; i++) {
+                        keys[i] = Math.min(keys[i], distances[i]);
+                    }
+                    continue;
+                }
+                java.util.Arrays.fill(distances, 0, n, 0);
+                for (int u = 0; u < v; u++) {
+                    int w = weights[centroid + u];
+                    int at = u * stride;
+                    if (metric == L1) {
+                        for (int i = 0; i < n; i++) {
+                            distances[i] += Math.abs(sub[at + i] - w);
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            distances[i] = Math.max(distances[i], Math.abs(sub[at + i] - w));
                         }
                     }
                 }
@@ -240,7 +299,7 @@ final class LutLayer extends RowLayer {
             }
         }
 
-        /** The search in {@code long}s, for inputs too wide for {@link #search}: each squared term is below {@code 2^34}. */
+        /** The search in {@code long}s, for inputs too wide for int keys: each squared term is below {@code 2^34}. */
         private void searchLong(int j, int n) {
             for (int i = 0; i < n; i++) {
                 int best = 0;
@@ -249,7 +308,7 @@ final class LutLayer extends RowLayer {
                     long d = 0;
                     int centroid = (j * k + c) * v;
                     for (int u = 0; u < v; u++) {
-                        long diff = sub[u * block + i] - centroids[centroid + u];
+                        long diff = sub[u * stride + i] - centroids[centroid + u];
                         d = switch (metric) {
                             case L2 -> d + diff * diff;
                             case L1 -> d + Math.abs(diff);
@@ -264,10 +323,10 @@ final class LutLayer extends RowLayer {
                 chosen[i * codebooks + j] = best;
             }
         }
+    }
 
-        private int finish(int sum, int u) {
-            int y = (int) FixedPoint.rescale(sum, 1, shift[u], outBits);
-            return relu && y < 0 ? 0 : y;
-        }
+    int finish(int sum, int u) {
+        int y = (int) FixedPoint.rescale(sum, 1, shift[u], outBits);
+        return relu && y < 0 ? 0 : y;
     }
 }

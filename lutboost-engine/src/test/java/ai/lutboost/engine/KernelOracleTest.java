@@ -9,7 +9,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The blocked LUT and dense kernels against {@link ScalarReference} on random layers whose values
+ * The blocked LUT and dense kernels (the vector loops when the test JVM has
+ * {@code jdk.incubator.vector}, the plain-Java ones in the build's run without it) against
+ * {@link ScalarReference} on random layers whose values
  * sit at the limits of every bound the kernels rely on: the {@code int} search keys, the packed
  * table's lanes and groups, the 32-bit accumulator, with ties between centroids, partial
  * codebooks, every conv geometry option and partial blocks of samples.
@@ -21,6 +23,8 @@ class KernelOracleTest {
     private static final Geometry TOKENS = Geometry.linear(5, 13);
     private static final Geometry CONV = Geometry.conv(new int[] {3, 9, 7}, new int[] {3, 2}, new int[] {2, 1},
             new int[] {2, 1}, new int[] {2, 3});
+    private static final Geometry CONV_WIDE = Geometry.conv(new int[] {2, 9, 20}, new int[] {3, 3},
+            new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1});
     private static final Geometry CONV_UNPADDED = Geometry.conv(new int[] {2, 6, 6}, new int[] {3, 3},
             new int[] {1, 1}, new int[] {0, 0}, new int[] {1, 1});
 
@@ -81,6 +85,7 @@ class KernelOracleTest {
         for (int metric : METRICS) {
             check(r, "padded strided dilated conv", metric, CONV, 8, 8, 4, 16, 6, 3);
             check(r, "conv without padding", metric, CONV_UNPADDED, 8, 8, 5, 64, 4, 9);
+            check(r, "padded conv of 180 positions", metric, CONV_WIDE, 8, 8, 6, 64, 20, 2);
             check(r, "conv, 16-bit inputs", metric, CONV, 16, 8, 3, 8, 3, 2);
         }
     }
@@ -88,7 +93,7 @@ class KernelOracleTest {
     @Test
     void denseLayersAtTheAccumulatorBound() {
         Random r = new Random(4);
-        for (Geometry g : new Geometry[] {TOKENS, CONV, CONV_UNPADDED, Geometry.linear(1, 300)}) {
+        for (Geometry g : new Geometry[] {TOKENS, CONV, CONV_WIDE, CONV_UNPADDED, Geometry.linear(1, 300)}) {
             for (int[] bits : new int[][] {{8, 8}, {16, 8}, {4, 16}}) {
                 int d = g.length();
                 int units = 1 + r.nextInt(7);
@@ -117,6 +122,22 @@ class KernelOracleTest {
                 check(new Random(5), "514 codebooks of " + entry, metric, Geometry.linear(2, 514), 8, 8, 1, 2, 6, 3,
                         entry);
             }
+        }
+    }
+
+    @Test
+    void wideRowsAcrossVectorsPassesAndBlocks() {
+        // Columns over several vectors of packed words, with and without a pair of vectors and a
+        // single one left; more codebooks than a pass; more rows than a block, in no multiple of 16.
+        Random r = new Random(7);
+        for (int metric : METRICS) {
+            check(r, "70 columns, 150 codebooks", metric, Geometry.linear(37, 300), 8, 8, 2, 16, 70, 9);
+            check(r, "130 columns, 9-bit table", metric, Geometry.linear(3, 64), 8, 9, 4, 32, 130, 5);
+            check(r, "33 columns, 16-bit inputs", metric, Geometry.linear(2, 48), 16, 8, 4, 16, 33, 3);
+        }
+        for (int entry : new int[] {127, -128}) {
+            check(new Random(8), "130 columns of 514 codebooks of " + entry, LutLayer.L2, Geometry.linear(20, 514), 8,
+                    8, 1, 2, 130, 3, entry);
         }
     }
 

@@ -1,0 +1,199 @@
+package ai.lutboost.engine;
+
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A LUT layer's search and table sums in the Java Vector API, for layers whose search keys fit an
+ * {@code int} ({@link LutLayer#keyBound}); reached only through {@link VectorSupport}.
+ *
+ * <ul>
+ *   <li>The search puts rows in lanes: one vector holds a key per row, each centroid's key
+ *       {@code distance * 2^s + c} is formed lane-wise and the lane-wise minimum kept, which is
+ *       the plain-Java search's arithmetic on several rows at once, with the same ties.
+ *   <li>The sums add whole vectors of {@code int} table words. A table of {@code b <= 8} bits
+ *       packs two entries per word, {@code 2^(b-1)} added to each so that both halves are
+ *       non-negative: a half's sum of {@code g <= (2^16 - 1) / (2^b - 1)} entries (257 for
+ *       {@code b = 8}) stays below {@code 2^16} and never carries into the upper half, and taking
+ *       {@code g 2^(b-1)} back off each half gives the exact signed sum. Wider tables take one
+ *       entry per word, which the loader's accumulator bound keeps from overflowing.
+ *       (Vectors of {@code short}s would do the same without the packing, but JDK 17 runs them
+ *       several times slower than {@code int} vectors here.)
+ *   <li>Codebooks are taken {@value #CODEBOOKS_PER_PASS} at a time for every row of the block, so
+ *       their tables are read from cache for all rows, while each row's partial sums of two
+ *       vectors stay in registers across them.
+ * </ul>
+ */
+final class VectorLutKernel extends LutLayer.BlockKernel {
+
+    static final int CODEBOOKS_PER_PASS = 16;
+
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED.length() <= 16
+            ? IntVector.SPECIES_PREFERRED
+            : IntVector.SPECIES_512;
+
+    private final boolean packed;
+    /** Words per table row: whole vectors. */
+    private final int rowWords;
+    private final int group;
+    /** What each packed entry carries above its signed value. */
+    private final int offset;
+    /** Per codebook {@code j} and row {@code i}, where the chosen table row starts, at {@code j * stride + i}. */
+    private final int[] rowStarts;
+    /** Row {@code i}'s word sums at {@code i * rowWords}. */
+    private final int[] words;
+
+    VectorLutKernel(LutLayer layer, int rows) {
+        super(layer, rows);
+        packed = packed(layer.tableBits);
+        rowWords = rowWords(layer.units, layer.tableBits);
+        group = packed ? 0xFFFF / ((1 << layer.tableBits) - 1) : Integer.MAX_VALUE;
+        offset = packed ? 1 << (layer.tableBits - 1) : 0;
+        rowStarts = new int[layer.codebooks * stride];
+        words = new int[block * rowWords];
+    }
+
+    private static boolean packed(int bits) {
+        return bits <= 8;
+    }
+
+    private static int rowWords(int units, int bits) {
+        int lanes = INTS.length();
+        int w = packed(bits) ? (units + 1) / 2 : units;
+        return (w + lanes - 1) / lanes * lanes;
+    }
+
+    /**
+     * The table as whole vectors of words per row: for {@code b <= 8} bits column {@code n} in
+     * the lower half of word {@code n} (offset), or the upper half of word {@code n - W} for
+     * {@code n >= W} words per row; wider entries one per word.
+     */
+    static int[] table(int[] table, int rows, int units, int bits) {
+        int w = rowWords(units, bits);
+        int[] out = new int[rows * w];
+        boolean pack = packed(bits);
+        int offset = 1 << (bits - 1);
+        for (int r = 0; r < rows; r++) {
+            for (int n = 0; n < units; n++) {
+                int entry = table[r * units + n];
+                if (!pack) {
+                    out[r * w + n] = entry;
+                } else if (n < w) {
+                    out[r * w + n] |= entry + offset;
+                } else {
+                    out[r * w + n - w] |= (entry + offset) << 16;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    void search(int j, int n) {
+        LutLayer l = layer;
+        int k = l.k;
+        int v = l.v;
+        int shift = l.indexBits;
+        int[] weights = l.weights;
+        int firstRow = j * k;
+        for (int i = 0; i < n; i += INTS.length()) {
+            IntVector keys = IntVector.broadcast(INTS, Integer.MAX_VALUE);
+            for (int c = 0; c < k; c++) {
+                int centroid = (firstRow + c) * v;
+                IntVector key;
+                if (l.metric == LutLayer.L2) {
+                    key = IntVector.broadcast(INTS, l.norms[firstRow + c]);
+                    for (int u = 0; u < v; u++) {
+                        key = key.add(IntVector.fromArray(INTS, sub, u * stride + i).mul(weights[centroid + u]));
+                    }
+                } else {
+                    IntVector d = IntVector.zero(INTS);
+                    for (int u = 0; u < v; u++) {
+                        IntVector difference = IntVector.fromArray(INTS, sub, u * stride + i).sub(weights[centroid + u])
+                                .lanewise(VectorOperators.ABS);
+                        d = l.metric == LutLayer.L1 ? d.add(difference) : d.max(difference);
+                    }
+                    key = d.lanewise(VectorOperators.LSHL, shift).or(c);
+                }
+                keys = keys.min(key);
+            }
+            keys.and((1 << shift) - 1).add(firstRow).mul(rowWords).intoArray(rowStarts, j * stride + i);
+        }
+    }
+
+    @Override
+    void sum(int n) {
+        int codebooks = layer.codebooks;
+        for (int from = 0; from < codebooks; from += group) {
+            int to = (int) Math.min(codebooks, (long) from + group);
+            java.util.Arrays.fill(words, 0, n * rowWords, 0);
+            addRows(n, from, to);
+            unpack(n, to - from);
+        }
+    }
+
+    /** Adds the chosen rows of codebooks {@code from..to-1} to {@link #words}. */
+    private void addRows(int n, int from, int to) {
+        int[] table = layer.vectorTable;
+        int lanes = INTS.length();
+        int w = 0;
+        for (; w + 2 * lanes <= rowWords; w += 2 * lanes) {
+            for (int first = from; first < to; first += CODEBOOKS_PER_PASS) {
+                int last = Math.min(to, first + CODEBOOKS_PER_PASS);
+                for (int i = 0; i < n; i++) {
+                    int p = i * rowWords + w;
+                    IntVector s0 = IntVector.fromArray(INTS, words, p);
+                    IntVector s1 = IntVector.fromArray(INTS, words, p + lanes);
+                    for (int j = first; j < last; j++) {
+                        int row = rowStarts[j * stride + i] + w;
+                        s0 = s0.add(IntVector.fromArray(INTS, table, row));
+                        s1 = s1.add(IntVector.fromArray(INTS, table, row + lanes));
+                    }
+                    s0.intoArray(words, p);
+                    s1.intoArray(words, p + lanes);
+                }
+            }
+        }
+        if (w < rowWords) {
+            for (int first = from; first < to; first += CODEBOOKS_PER_PASS) {
+                int last = Math.min(to, first + CODEBOOKS_PER_PASS);
+                for (int i = 0; i < n; i++) {
+                    int p = i * rowWords + w;
+                    IntVector s = IntVector.fromArray(INTS, words, p);
+                    for (int j = first; j < last; j++) {
+                        s = s.add(IntVector.fromArray(INTS, table, rowStarts[j * stride + i] + w));
+                    }
+                    s.intoArray(words, p);
+                }
+            }
+        }
+    }
+
+    /** Adds the signed sums of {@code summed} codebooks in {@link #words} to the accumulators. */
+    private void unpack(int n, int summed) {
+        int units = layer.units;
+        if (!packed) {
+            for (int i = 0; i < n; i++) {
+                int a = i * units;
+                int p = i * rowWords;
+                for (int u = 0; u < units; u++) {
+                    acc[a + u] += words[p + u];
+                }
+            }
+            return;
+        }
+        int correction = summed * offset;
+        int low = Math.min(units, rowWords);
+        for (int i = 0; i < n; i++) {
+            int a = i * units;
+            int p = i * rowWords;
+            for (int u = 0; u < low; u++) {
+                acc[a + u] += (words[p + u] & 0xFFFF) - correction;
+            }
+            for (int u = low; u < units; u++) {
+                acc[a + u] += (words[p + u - rowWords] >>> 16) - correction;
+            }
+        }
+    }
+}
