@@ -5,11 +5,19 @@ package ai.lutboost.engine;
  * columns: exact dot products times the score multiplier, the integer softmax of each query's
  * row, the probability-weighted sum of values, rescaled to the output format.
  *
- * <p>The products are below {@code 2^14} each, so a head's dot product, times a multiplier below
- * {@code 2^17}, stays far from {@code 2^63}; a probability is below {@code 2^8} and the sum over
- * {@code T} tokens of its products with values below {@code 2^(22 + log2 T)}.
+ * <p>The products are at most {@code 2^14} each, so a head's dot product over at most 1,024
+ * columns fits an {@code int} ({@code <= 2^24}), and times a multiplier below {@code 2^17} stays
+ * far from {@code 2^63}; a probability is below {@code 2^8}, its product with a value at most
+ * {@code 2^15}, and their sum over {@code T} tokens fits an {@code int} while
+ * {@code T <= }{@value #INT_TOKENS}; longer sequences sum in {@code long}s.
+ *
+ * <p>The weighted sum runs token by token along rows of values, so that its inner loop reads
+ * contiguous memory.
  */
 final class SelfAttention extends EngineOp {
+
+    /** The most tokens whose weighted values sum in an {@code int}: {@code 2^16 * 2^15 = 2^31}, less one. */
+    static final int INT_TOKENS = 65_535;
 
     private final int tokens;
     private final int dim;
@@ -35,14 +43,15 @@ final class SelfAttention extends EngineOp {
     Kernel kernel(int capacity) {
         long[] scores = new long[tokens];
         long[] p = new long[tokens];
+        int[] sums = new int[dim / heads];
         return (tensors, samples) -> {
             for (int s = 0; s < samples; s++) {
-                sample(tensors, s * tokens * dim, scores, p);
+                sample(tensors, s * tokens * dim, scores, p, sums);
             }
         };
     }
 
-    private void sample(int[][] tensors, int from, long[] scores, long[] p) {
+    private void sample(int[][] tensors, int from, long[] scores, long[] p, int[] sums) {
         int[] q = tensors[inputs[0]];
         int[] k = tensors[inputs[1]];
         int[] v = tensors[inputs[2]];
@@ -51,20 +60,36 @@ final class SelfAttention extends EngineOp {
         for (int h = 0; h < heads; h++) {
             int column = h * width;
             for (int t = 0; t < tokens; t++) {
+                int query = from + t * dim + column;
                 for (int u = 0; u < tokens; u++) {
-                    long dot = 0;
+                    int key = from + u * dim + column;
+                    int dot = 0;
                     for (int j = 0; j < width; j++) {
-                        dot += (long) q[from + t * dim + column + j] * k[from + u * dim + column + j];
+                        dot += q[query + j] * k[key + j];
                     }
                     scores[u] = dot * multiplier;
                 }
                 TransformerArithmetic.softmax(scores, 0, tokens, scoreFractionBits, p, 0);
-                for (int j = 0; j < width; j++) {
-                    long acc = 0;
+                if (tokens <= INT_TOKENS) {
+                    java.util.Arrays.fill(sums, 0);
                     for (int u = 0; u < tokens; u++) {
-                        acc += p[u] * v[from + u * dim + column + j];
+                        int weight = (int) p[u];
+                        int row = from + u * dim + column;
+                        for (int j = 0; j < width; j++) {
+                            sums[j] += weight * v[row + j];
+                        }
                     }
-                    out[from + t * dim + column + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
+                    for (int j = 0; j < width; j++) {
+                        out[query + j] = (int) FixedPoint.rescale(sums[j], 1, outputShift, outBits);
+                    }
+                } else {
+                    for (int j = 0; j < width; j++) {
+                        long acc = 0;
+                        for (int u = 0; u < tokens; u++) {
+                            acc += p[u] * v[from + u * dim + column + j];
+                        }
+                        out[query + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
+                    }
                 }
             }
         }

@@ -134,6 +134,9 @@ class KernelOracleTest {
             check(r, "70 columns, 150 codebooks", metric, Geometry.linear(37, 300), 8, 8, 2, 16, 70, 9);
             check(r, "130 columns, 9-bit table", metric, Geometry.linear(3, 64), 8, 9, 4, 32, 130, 5);
             check(r, "33 columns, 16-bit inputs", metric, Geometry.linear(2, 48), 16, 8, 4, 16, 33, 3);
+            check(r, "v=8, K=256", metric, Geometry.linear(19, 64), 8, 8, 8, 256, 20, 3);
+            check(r, "v=7, 16-bit inputs", metric, Geometry.linear(3, 30), 16, 8, 7, 16, 9, 4);
+            check(r, "v=3", metric, Geometry.linear(17, 31), 8, 8, 3, 8, 5, 2);
         }
         for (int entry : new int[] {127, -128}) {
             check(new Random(8), "130 columns of 514 codebooks of " + entry, LutLayer.L2, Geometry.linear(20, 514), 8,
