@@ -50,7 +50,7 @@ class LutBoostCommandTest {
     void benchHelpListsThePartsItAccepts() {
         CliFixture r = CliFixture.run("bench", "--help");
         assertTrue(r.out().replaceAll("\\s+", " ").contains(
-                "Parts to skip: linear, conv, frozen, metrics, vit, memory, kmeans, engine-layer, engine-model"
+                "Parts to skip: linear, conv, frozen, metrics, vit, memory, kmeans, engine-model, engine-layer"
                 + " (comma-separated)."),
                 r.out());
     }
