@@ -9,16 +9,18 @@ package ai.lutboost.engine;
  * can reach the limits, exact sums give the saturating result in any order (FixedPoint's
  * argument), and a block of rows can be taken codebook by codebook.
  *
- * <p>Both halves run over a block of rows at once, in loops the JIT turns into vector code:
+ * <p>Both halves run over a block of rows at once, in {@link VectorLutKernel}'s Vector API loops
+ * when the JVM has {@code jdk.incubator.vector} ({@link VectorSupport}), otherwise in the plain
+ * Java loops here, with the same arithmetic:
  * <ul>
  *   <li>the search ranks centroid {@code c} of a row by the key {@code distance * 2^s + c}
  *       ({@code 2^s >= K}), so the smallest key names the nearest centroid and, on equal
  *       distances, the lowest index, as the datapath's tie rule says; {@link #keyBound} proves
  *       the keys fit an {@code int}, and a layer whose formats do not allow it takes a scalar
  *       search in {@code long}s;
- *   <li>the table is stored with several entries packed in each {@code long}, offset to be
- *       non-negative, so one {@code long} add sums several columns; {@link PackedTable} proves
- *       that no lane carries into the next.
+ *   <li>the table is stored with several entries packed in each {@code long} (or, for the
+ *       vector loops, each {@code int}), offset to be non-negative, so one add sums several
+ *       columns; {@link PackedTable} proves that no lane carries into the next.
  * </ul>
  */
 final class LutLayer extends RowLayer {
@@ -127,8 +129,6 @@ final class LutLayer extends RowLayer {
         final int stride;
         /** Element {@code u} of every row's sub-vector at {@code u * stride + row}. */
         final int[] sub;
-        /** Row {@code i}'s centroid of codebook {@code j} at {@code i * codebooks + j}. */
-        final int[] chosen;
         /** Row {@code i}'s column {@code u} at {@code i * units + u}, starting from the bias. */
         final int[] acc;
 
@@ -139,11 +139,10 @@ final class LutLayer extends RowLayer {
             starts = new int[block];
             stride = (block + 15) & -16;
             sub = new int[layer.v * stride];
-            chosen = new int[block * layer.codebooks];
             acc = new int[block * layer.units];
         }
 
-        /** Sets {@link #chosen} for codebook {@code j} of {@code n} rows from {@link #sub}. */
+        /** Chooses codebook {@code j}'s centroid for each of {@code n} rows from {@link #sub}, for {@link #sum}. */
         abstract void search(int j, int n);
 
         /** Adds the chosen table rows of {@code n} rows to {@link #acc}, which holds their biases. */
@@ -222,12 +221,15 @@ final class LutLayer extends RowLayer {
         private final int[] distances;
         private final int[] keys;
         private final long[] packed;
+        /** Row {@code i}'s centroid of codebook {@code j} at {@code i * codebooks + j}. */
+        private final int[] chosen;
 
         ScalarKernel(int rows) {
             super(LutLayer.this, rows);
             distances = new int[block];
             keys = new int[block];
             packed = new long[block * table.words];
+            chosen = new int[block * codebooks];
         }
 
         @Override
