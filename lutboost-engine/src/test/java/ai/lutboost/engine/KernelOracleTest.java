@@ -38,6 +38,9 @@ class KernelOracleTest {
             for (int v : new int[] {10, 11}) {
                 check(r, "12-bit inputs, v=" + v, metric, Geometry.linear(3, 2 * v + 3), 12, 8, v, 16, 4, 7);
             }
+            // 3 * 8 * 2^22 * 2^4 < 2^31: the unrolled searches' keys near the top of the int range.
+            check(r, "12-bit inputs, v=8", metric, Geometry.linear(3, 19), 12, 8, 8, 16, 4, 7);
+            check(r, "12-bit inputs, v=4", metric, Geometry.linear(3, 9), 12, 8, 4, 16, 4, 7);
             check(r, "16-bit inputs", metric, TOKENS, 16, 8, 4, 16, 5, 3);
             check(r, "16-bit inputs, K=4096", metric, Geometry.linear(2, 8), 16, 4, 2, 4096, 3, 2);
         }
