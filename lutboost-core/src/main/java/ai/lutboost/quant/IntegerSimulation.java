@@ -41,7 +41,8 @@ public final class IntegerSimulation implements AutoCloseable {
     private final Map<String, NDArray[][]> shifts = new HashMap<>();
 
     /**
-     * Prepares a simulation: uploads every op's integers as float64 tensors.
+     * Prepares a simulation: uploads every op's integers as float64 tensors, or float32 for the
+     * LUT layers whose search and sums float32 holds exactly ({@link #exactInFloat32}).
      *
      * @param model the integer model
      * @param parent the manager the simulation's tensors live under
@@ -52,9 +53,12 @@ public final class IntegerSimulation implements AutoCloseable {
         this.tensors = model.tensorsByName();
         for (IntegerOp op : model.ops()) {
             if (op instanceof LutLayerOp l) {
+                DataType search = exactInFloat32(l, tensors.get(l.input()).format().bits())
+                        ? DataType.FLOAT32
+                        : DataType.FLOAT64;
                 constants.put(l.name(), new NDArray[] {
-                    f64(l.centroids(), new Shape(l.codebooks(), l.k(), l.v())),
-                    f64(l.table(), new Shape(l.codebooks(), l.k(), l.units())),
+                    f64(l.centroids(), new Shape(l.codebooks(), l.k(), l.v())).toType(search, false),
+                    f64(l.table(), new Shape(l.codebooks(), l.k(), l.units())).toType(search, false),
                     f64(l.bias(), new Shape(l.units()))});
                 shifts.put(l.name(), new NDArray[][] {columns(l.outputShift(), 0)});
             } else if (op instanceof DenseLayerOp d) {
@@ -81,6 +85,22 @@ public final class IntegerSimulation implements AutoCloseable {
                 constants.put(n.name(), new NDArray[] {f64(n.gamma(), d), f64(n.beta(), d)});
             }
         }
+    }
+
+    /**
+     * Whether a LUT layer's search and table sums may run in float32 and give float64's integers:
+     * every value they form is an integer below {@code 2^24}, which float32 holds exactly, and a
+     * product or sum of such integers is then rounded only when it is not one. With inputs and
+     * centroids below {@code M = 2^bits} in magnitude, an L2 distance's terms
+     * {@code |x|^2 - 2 x.c + |c|^2} and their partial sums stay within {@code 4 v M^2}, an L1 or
+     * Chebyshev distance within {@code 2 v M}; the sum of one table row per codebook within
+     * {@code C 2^(tableBits-1)}. Ties stay ties, so the chosen centroids are the float64 ones.
+     */
+    static boolean exactInFloat32(LutLayerOp l, int inputBits) {
+        long limit = 1L << 24;
+        double m = Math.scalb(1.0, inputBits);
+        double distance = l.metric() == Metric.L2 ? 4.0 * l.v() * m * m : 2.0 * l.v() * m;
+        return distance < limit && ((long) l.codebooks() << (l.tableBits() - 1)) < limit;
     }
 
     private NDArray f64(int[] values, Shape shape) {
@@ -203,9 +223,9 @@ public final class IntegerSimulation implements AutoCloseable {
             // manager, which lives as long as the simulation: a chunk's temporaries go in a scope.
             try (NDManager scope = part.getManager().newSubManager()) {
                 scope.tempAttachAll(k[0], k[1]);
-                NDArray sub = part.reshape(n, l.codebooks(), l.v()).transpose(1, 0, 2);
+                NDArray sub = part.reshape(n, l.codebooks(), l.v()).transpose(1, 0, 2).toType(k[0].getDataType(), false);
                 NDArray index = LutMath.distances(sub, k[0], l.metric()).argMin(2);
-                NDArray sum = LutMath.gather(k[1], index).sum(new int[] {0});
+                NDArray sum = LutMath.gather(k[1], index).sum(new int[] {0}).toType(DataType.FLOAT64, false);
                 sum.attach(part.getManager());
                 parts.add(sum);
             }
