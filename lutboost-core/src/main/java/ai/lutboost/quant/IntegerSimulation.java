@@ -57,8 +57,8 @@ public final class IntegerSimulation implements AutoCloseable {
                         ? DataType.FLOAT32
                         : DataType.FLOAT64;
                 constants.put(l.name(), new NDArray[] {
-                    f64(l.centroids(), new Shape(l.codebooks(), l.k(), l.v())).toType(search, false),
-                    f64(l.table(), new Shape(l.codebooks(), l.k(), l.units())).toType(search, false),
+                    upload(l.centroids(), new Shape(l.codebooks(), l.k(), l.v()), search),
+                    upload(l.table(), new Shape(l.codebooks(), l.k(), l.units()), search),
                     f64(l.bias(), new Shape(l.units()))});
                 shifts.put(l.name(), new NDArray[][] {columns(l.outputShift(), 0)});
             } else if (op instanceof DenseLayerOp d) {
@@ -101,6 +101,18 @@ public final class IntegerSimulation implements AutoCloseable {
         double m = Math.scalb(1.0, inputBits);
         double distance = l.metric() == Metric.L2 ? 4.0 * l.v() * m * m : 2.0 * l.v() * m;
         return distance < limit && ((long) l.codebooks() << (l.tableBits() - 1)) < limit;
+    }
+
+    /** Integers as a tensor of the given type, without a float64 copy left beside a float32 one. */
+    private NDArray upload(int[] values, Shape shape, DataType type) {
+        if (type == DataType.FLOAT64) {
+            return f64(values, shape);
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = values[i];
+        }
+        return manager.create(f, shape);
     }
 
     private NDArray f64(int[] values, Shape shape) {

@@ -16,7 +16,7 @@ import java.lang.invoke.MethodType;
  */
 final class VectorSupport {
 
-    static final String PROPERTY = "lutboost.engine.vector";
+    private static final String PROPERTY = "lutboost.engine.vector";
     private static final String KERNEL = "ai.lutboost.engine.VectorLutKernel";
     private static final String RUNS = "ai.lutboost.engine.VectorRuns";
 
