@@ -43,6 +43,13 @@ final class LutLayer extends RowLayer {
     final int[] weights;
     /** Per codebook and centroid, its squared norm times {@code 2^s} plus its index (L2 keys only). */
     final int[] norms;
+    /** For the vector loops' unrolled searches, 4 or 8 elements per centroid; 0 otherwise. */
+    final int searchWidth;
+    /**
+     * {@link #weights} with each centroid's {@code v} elements padded with zeros to
+     * {@link #searchWidth}: a zero element against a zero input adds nothing under any metric.
+     */
+    final int[] paddedWeights;
     final int indexBits;
     private final boolean intKeys;
     /** The table for the plain-Java loops; null when the vector loops run. */
@@ -87,6 +94,11 @@ final class LutLayer extends RowLayer {
         boolean vector = intKeys && VectorSupport.ENABLED;
         this.table = vector ? null : new PackedTable(table, codebooks * k, units, tableBits);
         vectorTable = vector ? VectorSupport.table(table, codebooks * k, units, tableBits) : null;
+        searchWidth = !vector ? 0 : v <= 4 ? 4 : v <= 8 ? 8 : 0;
+        paddedWeights = new int[codebooks * k * searchWidth];
+        for (int c = 0; searchWidth > 0 && c < codebooks * k; c++) {
+            System.arraycopy(weights, c * v, paddedWeights, c * searchWidth, v);
+        }
         this.bias = bias;
         this.shift = shift;
         this.outBits = outBits;

@@ -45,14 +45,6 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
     private final int[] rowStarts;
     /** Row {@code i}'s word sums at {@code i * rowWords}. */
     private final int[] words;
-    /**
-     * For {@code v <= 8}, the layer's weights with each centroid's {@code v} elements padded with
-     * zeros to {@link #width}: a zero element against a zero input adds nothing under any metric.
-     */
-    private final int[] paddedWeights;
-    /** 4 or 8 for the unrolled searches, 0 for the general one. */
-    private final int width;
-
     VectorLutKernel(LutLayer layer, int rows) {
         super(layer, rows);
         packed = packed(layer.tableBits);
@@ -61,12 +53,6 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         offset = packed ? 1 << (layer.tableBits - 1) : 0;
         rowStarts = new int[layer.codebooks * stride];
         words = new int[block * rowWords];
-        int v = layer.v;
-        width = v <= 4 ? 4 : v <= 8 ? 8 : 0;
-        paddedWeights = new int[width == 0 ? 0 : layer.codebooks * layer.k * width];
-        for (int c = 0; width > 0 && c < layer.codebooks * layer.k; c++) {
-            System.arraycopy(layer.weights, c * v, paddedWeights, c * width, v);
-        }
     }
 
     private static boolean packed(int bits) {
@@ -106,9 +92,9 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
 
     @Override
     void search(int j, int n) {
-        if (width == 4) {
+        if (layer.searchWidth == 4) {
             searchUpTo4(j, n);
-        } else if (width == 8) {
+        } else if (layer.searchWidth == 8) {
             searchUpTo8(j, n);
         } else {
             searchAnyLength(j, n);
@@ -130,7 +116,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         LutLayer l = layer;
         int k = l.k;
         int shift = l.indexBits;
-        int[] w = paddedWeights;
+        int[] w = layer.paddedWeights;
         int firstRow = j * k;
         for (int i = 0; i < n; i += INTS.length()) {
             IntVector x0 = element(0, i);
@@ -162,7 +148,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         LutLayer l = layer;
         int k = l.k;
         int shift = l.indexBits;
-        int[] w = paddedWeights;
+        int[] w = layer.paddedWeights;
         int firstRow = j * k;
         for (int i = 0; i < n; i += INTS.length()) {
             IntVector x0 = element(0, i);
