@@ -1,8 +1,6 @@
 package ai.lutboost.quant;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -10,18 +8,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
 import ai.lutboost.layer.LutConv2d;
-import ai.lutboost.layer.LutMath;
-import ai.lutboost.layer.Metric;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The training-side integer simulation of an {@link IntegerModel}: batched DJL tensor code that
- * holds the datapath's integers exactly in float64 (every value stays far below {@code 2^53}).
+ * holds the datapath's integers exactly in float64 (every value stays far below {@code 2^53}), or
+ * in float32 where a layer's values provably stay below {@code 2^24}.
  *
  * <p>It is written apart from the engine on purpose and shares none of its arithmetic: agreement
  * between the two, sample by sample, is the evidence that the datapath is implemented as
@@ -30,19 +25,18 @@ import java.util.Map;
  */
 public final class IntegerSimulation implements AutoCloseable {
 
-    /** Elements of the largest temporary a LUT layer builds per chunk of rows. */
-    private static final long CHUNK_ELEMENTS = 1L << 22;
-
     private final IntegerModel model;
     private final NDManager manager;
     private final Map<String, IntegerTensor> tensors;
     private final Map<String, NDArray[]> constants = new HashMap<>();
+    private final Map<String, LutLayerSimulation> luts = new HashMap<>();
     /** Per op, the round-shift factors of {@link #roundShift}: per column for layers, scalars for pools and adds. */
     private final Map<String, NDArray[][]> shifts = new HashMap<>();
 
     /**
      * Prepares a simulation: uploads every op's integers as float64 tensors, or float32 for the
-     * LUT layers whose search and sums float32 holds exactly ({@link #exactInFloat32}).
+     * layers whose products and sums float32 holds exactly ({@link LutLayerSimulation},
+     * {@link #exactInFloat32}).
      *
      * @param model the integer model
      * @param parent the manager the simulation's tensors live under
@@ -53,16 +47,13 @@ public final class IntegerSimulation implements AutoCloseable {
         this.tensors = model.tensorsByName();
         for (IntegerOp op : model.ops()) {
             if (op instanceof LutLayerOp l) {
-                DataType search = exactInFloat32(l, tensors.get(l.input()).format().bits())
-                        ? DataType.FLOAT32
-                        : DataType.FLOAT64;
-                constants.put(l.name(), new NDArray[] {
-                    upload(l.centroids(), new Shape(l.codebooks(), l.k(), l.v()), search),
-                    upload(l.table(), new Shape(l.codebooks(), l.k(), l.units()), search),
-                    f64(l.bias(), new Shape(l.units()))});
+                luts.put(l.name(), new LutLayerSimulation(l, tensors.get(l.input()).format(), manager));
                 shifts.put(l.name(), new NDArray[][] {columns(l.outputShift(), 0)});
             } else if (op instanceof DenseLayerOp d) {
-                NDArray w = f64(d.weights(), new Shape(d.units(), d.inputLength()));
+                DataType type = exactInFloat32(d, tensors.get(d.input()).format().bits())
+                        ? DataType.FLOAT32
+                        : DataType.FLOAT64;
+                NDArray w = upload(d.weights(), new Shape(d.units(), d.inputLength()), type);
                 if (d.conv() == null) {
                     constants.put(d.name(), new NDArray[] {w.transpose(), f64(d.bias(), new Shape(d.units()))});
                     shifts.put(d.name(), new NDArray[][] {columns(d.outputShift(), 0)});
@@ -88,19 +79,12 @@ public final class IntegerSimulation implements AutoCloseable {
     }
 
     /**
-     * Whether a LUT layer's search and table sums may run in float32 and give float64's integers:
-     * every value they form is an integer below {@code 2^24}, which float32 holds exactly, and a
-     * product or sum of such integers is then rounded only when it is not one. With inputs and
-     * centroids below {@code M = 2^bits} in magnitude, an L2 distance's terms
-     * {@code |x|^2 - 2 x.c + |c|^2} and their partial sums stay within {@code 4 v M^2}, an L1 or
-     * Chebyshev distance within {@code 2 v M}; the sum of one table row per codebook within
-     * {@code C 2^(tableBits-1)}. Ties stay ties, so the chosen centroids are the float64 ones.
+     * Whether a dense layer's products and sums may run in float32: with inputs below
+     * {@code 2^bits} and weights below {@code 2^weightBits} in magnitude, every partial sum stays
+     * within {@code inputLength 2^(bits + weightBits)}. The bias is added afterwards, in float64.
      */
-    static boolean exactInFloat32(LutLayerOp l, int inputBits) {
-        long limit = 1L << 24;
-        double m = Math.scalb(1.0, inputBits);
-        double distance = l.metric() == Metric.L2 ? 4.0 * l.v() * m * m : 2.0 * l.v() * m;
-        return distance < limit && ((long) l.codebooks() << (l.tableBits() - 1)) < limit;
+    static boolean exactInFloat32(DenseLayerOp d, int inputBits) {
+        return Math.scalb((double) d.inputLength(), inputBits + d.weightBits()) < (1L << 24);
     }
 
     /** Integers as a tensor of the given type, without a float64 copy left beside a float32 one. */
@@ -204,15 +188,15 @@ public final class IntegerSimulation implements AutoCloseable {
     }
 
     private NDArray lut(LutLayerOp l, NDArray x, FixedPointFormat out) {
-        NDArray[] k = constants.get(l.name());
+        LutLayerSimulation layer = luts.get(l.name());
         long batch = x.getShape().get(0);
         NDArray rows;
         long ho = 1;
         long wo = 1;
         if (l.conv() != null) {
             ConvGeometry g = l.conv();
-            NDArray cols = LutConv2d.im2col(x, shape(g.kernel()), shape(g.stride()), shape(g.padding()),
-                    shape(g.dilation()));
+            NDArray cols = LutConv2d.im2col(x.toType(layer.searchType(), false), shape(g.kernel()), shape(g.stride()),
+                    shape(g.padding()), shape(g.dilation()));
             Shape cs = cols.getShape();
             ho = cs.get(2);
             wo = cs.get(3);
@@ -220,29 +204,7 @@ public final class IntegerSimulation implements AutoCloseable {
         } else {
             rows = x.reshape(-1, l.inputLength());
         }
-        long r = rows.getShape().get(0);
-        long padded = (long) l.codebooks() * l.v();
-        if (padded != l.inputLength()) {
-            rows = rows.concat(rows.getManager().zeros(new Shape(r, padded - l.inputLength()), DataType.FLOAT64), 1);
-        }
-        long width = Math.max(l.units(), (long) l.k() * (l.metric() == Metric.L2 ? 1 : l.v()));
-        long chunk = Math.max(1, CHUNK_ELEMENTS / ((long) l.codebooks() * width));
-        List<NDArray> parts = new ArrayList<>();
-        for (long s = 0; s < r; s += chunk) {
-            NDArray part = rows.get(new NDIndex("{}:{}", s, Math.min(r, s + chunk)));
-            long n = part.getShape().get(0);
-            // Ops whose first operand is a constant attach their results to the constant's
-            // manager, which lives as long as the simulation: a chunk's temporaries go in a scope.
-            try (NDManager scope = part.getManager().newSubManager()) {
-                scope.tempAttachAll(k[0], k[1]);
-                NDArray sub = part.reshape(n, l.codebooks(), l.v()).transpose(1, 0, 2).toType(k[0].getDataType(), false);
-                NDArray index = LutMath.distances(sub, k[0], l.metric()).argMin(2);
-                NDArray sum = LutMath.gather(k[1], index).sum(new int[] {0}).toType(DataType.FLOAT64, false);
-                sum.attach(part.getManager());
-                parts.add(sum);
-            }
-        }
-        NDArray acc = NDArrays.concat(new NDList(parts), 0).add(k[2]);
+        NDArray acc = layer.accumulate(rows);
         NDArray y = relu(saturate(roundShift(acc, shifts.get(l.name())[0]), out), l.relu());
         return l.conv() == null ? y.reshape(batched(batch, tensors.get(l.output()).shape()))
                 : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
@@ -252,12 +214,15 @@ public final class IntegerSimulation implements AutoCloseable {
         NDArray[] k = constants.get(d.name());
         NDArray acc;
         if (d.conv() == null) {
-            acc = x.reshape(-1, d.inputLength()).matMul(k[0]).add(k[1])
+            acc = x.reshape(-1, d.inputLength()).toType(k[0].getDataType(), false).matMul(k[0])
+                    .toType(DataType.FLOAT64, false).add(k[1])
                     .reshape(batched(x.getShape().get(0), tensors.get(d.output()).shape()));
         } else {
             ConvGeometry g = d.conv();
-            acc = Conv2d.conv2d(x, k[0], null, shape(g.stride()), shape(g.padding()), shape(g.dilation()), 1)
+            acc = Conv2d.conv2d(x.toType(k[0].getDataType(), false), k[0], null, shape(g.stride()), shape(g.padding()),
+                            shape(g.dilation()), 1)
                     .singletonOrThrow()
+                    .toType(DataType.FLOAT64, false)
                     .add(k[1]);
         }
         return relu(saturate(roundShift(acc, shifts.get(d.name())[0]), out), d.relu());
