@@ -44,6 +44,16 @@ class LutLayerSimulationTest {
         check(layer(Metric.L1, 1, 512, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, DataType.FLOAT64);
     }
 
+    @Test
+    void centroidCountsThatAreNotPowersOfTwo() {
+        // The halving leaves an odd element out at 7 -> 4 and 12 -> 6 -> 3 -> 2: it must still compete.
+        for (int k : new int[] {7, 12}) {
+            for (Metric metric : Metric.values()) {
+                check(layer(metric, 4, 3, k, 8), EIGHT_BITS, 300, DataType.FLOAT32, DataType.FLOAT32);
+            }
+        }
+    }
+
     /** Centroids and table entries at the ends of their ranges; every odd centroid a copy of the one before. */
     private static LutLayerOp layer(Metric metric, int v, int codebooks, int k, int tableBits) {
         Random r = new Random(31L * v + codebooks + metric.ordinal());
