@@ -53,7 +53,7 @@ public final class IntegerSimulation implements AutoCloseable {
                 DataType type = exactInFloat32(d, tensors.get(d.input()).format().bits())
                         ? DataType.FLOAT32
                         : DataType.FLOAT64;
-                NDArray w = upload(d.weights(), new Shape(d.units(), d.inputLength()), type);
+                NDArray w = IntegerUpload.of(manager, d.weights(), new Shape(d.units(), d.inputLength()), type);
                 if (d.conv() == null) {
                     constants.put(d.name(), new NDArray[] {w.transpose(), f64(d.bias(), new Shape(d.units()))});
                     shifts.put(d.name(), new NDArray[][] {columns(d.outputShift(), 0)});
@@ -83,28 +83,12 @@ public final class IntegerSimulation implements AutoCloseable {
      * {@code 2^bits} and weights below {@code 2^weightBits} in magnitude, every partial sum stays
      * within {@code inputLength 2^(bits + weightBits)}. The bias is added afterwards, in float64.
      */
-    static boolean exactInFloat32(DenseLayerOp d, int inputBits) {
+    private static boolean exactInFloat32(DenseLayerOp d, int inputBits) {
         return Math.scalb((double) d.inputLength(), inputBits + d.weightBits()) < (1L << 24);
     }
 
-    /** Integers as a tensor of the given type, without a float64 copy left beside a float32 one. */
-    private NDArray upload(int[] values, Shape shape, DataType type) {
-        if (type == DataType.FLOAT64) {
-            return f64(values, shape);
-        }
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = values[i];
-        }
-        return manager.create(f, shape);
-    }
-
     private NDArray f64(int[] values, Shape shape) {
-        double[] d = new double[values.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = values[i];
-        }
-        return manager.create(d, shape);
+        return IntegerUpload.of(manager, values, shape, DataType.FLOAT64);
     }
 
     /**

@@ -26,8 +26,8 @@ import java.util.List;
  *
  * <p>Every value is an integer. Float32 holds every integer below {@code 2^24} in magnitude, so a
  * sum or product of such integers whose result stays below it is exact: the search runs in float32
- * when every key and partial sum does, and in float64 otherwise; the table sums likewise. The bounds come from the layer's own centroids and
- * table and from the range of its input format.
+ * when every key and partial sum does, and in float64 otherwise; the table sums likewise. The
+ * bounds come from the layer's own centroids and table and from the range of its input format.
  */
 final class LutLayerSimulation {
 
@@ -85,15 +85,15 @@ final class LutLayerSimulation {
                     side[(cb * k + j) * (v + 1) + v] = (double) -norm * k + (k - 1 - j);
                 }
             }
-            searchSide = create(manager, side, new Shape(c, k, v + 1), searchType);
+            searchSide = IntegerUpload.of(manager, side, new Shape(c, k, v + 1), searchType);
             tieBreak = null;
         } else {
-            searchSide = create(manager, toDoubles(op.centroids()), new Shape(c, k, v, 1), searchType);
+            searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, k, v, 1), searchType);
             double[] ties = new double[k];
             for (int j = 0; j < k; j++) {
                 ties[j] = k - 1 - j;
             }
-            tieBreak = create(manager, ties, new Shape(1, k, 1), searchType);
+            tieBreak = IntegerUpload.of(manager, ties, new Shape(1, k, 1), searchType);
         }
         double[] last = new double[c];
         for (int cb = 0; cb < c; cb++) {
@@ -101,8 +101,8 @@ final class LutLayerSimulation {
         }
         lastRow = manager.create(last, new Shape(c, 1));
         sumType = sums < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
-        table = create(manager, toDoubles(op.table()), new Shape((long) c * k, op.units()), sumType);
-        bias = manager.create(toDoubles(op.bias()), new Shape(op.units()));
+        table = IntegerUpload.of(manager, op.table(), new Shape((long) c * k, op.units()), sumType);
+        bias = IntegerUpload.of(manager, op.bias(), new Shape(op.units()), DataType.FLOAT64);
     }
 
     /**
@@ -116,7 +116,7 @@ final class LutLayerSimulation {
      * @param centroidMagnitude the largest centroid element magnitude {@code Mp}
      * @return the bound
      */
-    static double keyBound(Metric metric, int v, int k, double inputMagnitude, double centroidMagnitude) {
+    private static double keyBound(Metric metric, int v, int k, double inputMagnitude, double centroidMagnitude) {
         double distance = metric == Metric.L2
                 ? 2.0 * v * inputMagnitude * centroidMagnitude + v * centroidMagnitude * centroidMagnitude
                 : v * (inputMagnitude + centroidMagnitude);
@@ -133,7 +133,7 @@ final class LutLayerSimulation {
      * @param units {@code N}
      * @return the bound
      */
-    static double tableSumBound(int[] table, int codebooks, int k, int units) {
+    private static double tableSumBound(int[] table, int codebooks, int k, int units) {
         double sum = 0;
         int per = k * units;
         for (int cb = 0; cb < codebooks; cb++) {
@@ -238,25 +238,5 @@ final class LutLayerSimulation {
             max = Math.max(max, Math.abs((long) value));
         }
         return max;
-    }
-
-    private static double[] toDoubles(int[] values) {
-        double[] d = new double[values.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = values[i];
-        }
-        return d;
-    }
-
-    /** Integers as a tensor of the given type, without a float64 copy left beside a float32 one. */
-    private static NDArray create(NDManager manager, double[] values, Shape shape, DataType type) {
-        if (type == DataType.FLOAT64) {
-            return manager.create(values, shape);
-        }
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return manager.create(f, shape);
     }
 }
