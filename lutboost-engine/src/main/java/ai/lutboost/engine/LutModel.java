@@ -13,10 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 
 /**
  * A table bundle loaded for inference: the accelerator's integer datapath in plain Java.
@@ -36,7 +32,6 @@ public final class LutModel {
      */
     private static final int MAX_BLOCK = 64;
     private static final int WORKSPACE_INTS = 1 << 21;
-    private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
     private static final int MAX_OPS = 10_000;
     private static final int ACC_BITS = 32;
 
@@ -239,8 +234,8 @@ public final class LutModel {
      *
      * <p>Samples run in blocks, each block on one thread and op by op, as many blocks as threads
      * when the batch allows; each thread keeps its buffers for this model, so a call allocates
-     * little beyond its results. With more than one thread the blocks run in a fork-join pool of
-     * that many workers, kept between calls.
+     * little beyond its results. With more than one thread the calling thread and helpers kept
+     * between calls ({@link WorkerTeam}) take the blocks in turn.
      *
      * @param inputs one row of {@link #inputSize()} integers per sample
      * @param threads worker threads, at least 1
@@ -262,16 +257,7 @@ public final class LutModel {
             }
             return out;
         }
-        ForkJoinPool pool = POOLS.computeIfAbsent(threads, ForkJoinPool::new);
-        try {
-            pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(b -> runBlock(inputs, out, b * block, block)))
-                    .get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
+        WorkerTeam.run(Math.min(threads, blocks), blocks, b -> runBlock(inputs, out, b * block, block));
         return out;
     }
 
