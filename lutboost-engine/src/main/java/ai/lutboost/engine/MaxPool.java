@@ -35,6 +35,10 @@ final class MaxPool extends EngineOp {
     private void run(int[][] tensors, int samples) {
         int[] x = tensors[inputs[0]];
         int[] out = tensors[output];
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
+            runTwoByTwo(x, out, samples * channels);
+            return;
+        }
         for (int c = 0; c < samples * channels; c++) {
             for (int oh = 0; oh < outHeight; oh++) {
                 for (int ow = 0; ow < outWidth; ow++) {
@@ -45,6 +49,21 @@ final class MaxPool extends EngineOp {
                         }
                     }
                     out[(c * outHeight + oh) * outWidth + ow] = m;
+                }
+            }
+        }
+    }
+
+    /** The common 2x2 window of stride 2, unrolled: the general loops ran several times slower. */
+    private void runTwoByTwo(int[] x, int[] out, int planes) {
+        for (int c = 0; c < planes; c++) {
+            for (int oh = 0; oh < outHeight; oh++) {
+                int top = (c * height + 2 * oh) * width;
+                int bottom = top + width;
+                int o = (c * outHeight + oh) * outWidth;
+                for (int ow = 0; ow < outWidth; ow++) {
+                    out[o + ow] = Math.max(Math.max(x[top + 2 * ow], x[top + 2 * ow + 1]),
+                            Math.max(x[bottom + 2 * ow], x[bottom + 2 * ow + 1]));
                 }
             }
         }
