@@ -58,9 +58,18 @@ final class LutLayer extends RowLayer {
     final int[] vectorTable;
     final int tableBits;
     final int[] bias;
-    private final int[] shift;
+    final int[] shift;
     private final int outBits;
     private final boolean relu;
+    /**
+     * Every column's shift is in {@code [1, 31]}: the round-shift is then {@code (x >> s)} plus bit
+     * {@code s - 1} of {@code x}, which equals {@code (x + 2^(s-1)) >> s} without the add that
+     * could overflow an {@code int}, so the rescale needs no {@code long}s.
+     */
+    final boolean intFinish;
+    /** The output's saturation bounds, with the ReLU's zero as the lower one when it applies. */
+    final int low;
+    final int high;
 
     /**
      * Makes the layer.
@@ -103,6 +112,9 @@ final class LutLayer extends RowLayer {
         this.shift = shift;
         this.outBits = outBits;
         this.relu = relu;
+        intFinish = java.util.Arrays.stream(shift).allMatch(x -> x >= 1 && x <= 31);
+        low = relu ? 0 : -(1 << (outBits - 1));
+        high = (1 << (outBits - 1)) - 1;
     }
 
     /**
@@ -175,9 +187,7 @@ final class LutLayer extends RowLayer {
                     }
                     rows(x, n);
                     for (int i = 0; i < n; i++) {
-                        for (int u = 0; u < units; u++) {
-                            out[(first + i) * units + u] = l.finish(acc[i * units + u], u);
-                        }
+                        finishRow(i * units, out, (first + i) * units);
                     }
                 }
                 return;
@@ -193,12 +203,15 @@ final class LutLayer extends RowLayer {
                     rows(src, n);
                     int to = s * l.outputSize + first;
                     for (int u = 0; u < units; u++) {
-                        for (int i = 0; i < n; i++) {
-                            out[to + u * l.rowsPerSample + i] = l.finish(acc[i * units + u], u);
-                        }
+                        l.finishColumn(acc, u, n, out, to + u * l.rowsPerSample);
                     }
                 }
             }
+        }
+
+        /** Rescales the row of sums at {@code acc[a..]} into {@code out[o..]} ({@link LutLayer#finishRow}). */
+        void finishRow(int a, int[] out, int o) {
+            layer.finishRow(acc, a, out, o);
         }
 
         private void rows(int[] src, int n) {
@@ -339,7 +352,37 @@ final class LutLayer extends RowLayer {
         }
     }
 
-    int finish(int sum, int u) {
+    /** Rescales one row of sums, {@code acc[a..a+N-1]}, into {@code out[o..o+N-1]}. */
+    void finishRow(int[] acc, int a, int[] out, int o) {
+        if (!intFinish) {
+            for (int u = 0; u < units; u++) {
+                out[o + u] = finish(acc[a + u], u);
+            }
+            return;
+        }
+        for (int u = 0; u < units; u++) {
+            int x = acc[a + u];
+            int s = shift[u];
+            out[o + u] = Math.min(high, Math.max(low, (x >> s) + ((x >> (s - 1)) & 1)));
+        }
+    }
+
+    /** Rescales column {@code u} of {@code n} rows of sums, {@code acc[i N + u]}, into {@code out[o + i]}. */
+    void finishColumn(int[] acc, int u, int n, int[] out, int o) {
+        if (!intFinish) {
+            for (int i = 0; i < n; i++) {
+                out[o + i] = finish(acc[i * units + u], u);
+            }
+            return;
+        }
+        int s = shift[u];
+        for (int i = 0; i < n; i++) {
+            int x = acc[i * units + u];
+            out[o + i] = Math.min(high, Math.max(low, (x >> s) + ((x >> (s - 1)) & 1)));
+        }
+    }
+
+    private int finish(int sum, int u) {
         int y = (int) FixedPoint.rescale(sum, 1, shift[u], outBits);
         return relu && y < 0 ? 0 : y;
     }

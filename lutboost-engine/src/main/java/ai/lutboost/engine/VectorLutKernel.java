@@ -41,7 +41,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
     private final int group;
     /** What each packed entry carries above its signed value. */
     private final int offset;
-    /** Per codebook {@code j} and row {@code i}, where the chosen table row starts, at {@code j * stride + i}. */
+    /** Per codebook {@code j} and row {@code i}, the chosen table row, at {@code j * stride + i}. */
     private final int[] rowStarts;
     /** Row {@code i}'s word sums at {@code i * rowWords}. */
     private final int[] words;
@@ -68,7 +68,9 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
     /**
      * The table as whole vectors of words per row: for {@code b <= 8} bits column {@code n} in
      * the lower half of word {@code n} (offset), or the upper half of word {@code n - W} for
-     * {@code n >= W} words per row; wider entries one per word.
+     * {@code n >= W} words per row; wider entries one per word. The words are stored in chunks of
+     * {@link #chunkWords} per row, chunk by chunk ({@link #chunk}), so that the rows one chunk of
+     * the sums reads lie together and stream through the cache in order.
      */
     static int[] table(int[] table, int rows, int units, int bits) {
         int w = rowWords(units, bits);
@@ -79,15 +81,57 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
             for (int n = 0; n < units; n++) {
                 int entry = table[r * units + n];
                 if (!pack) {
-                    out[r * w + n] = entry;
+                    out[at(r, n, rows, w)] = entry;
                 } else if (n < w) {
-                    out[r * w + n] |= entry + offset;
+                    out[at(r, n, rows, w)] |= entry + offset;
                 } else {
-                    out[r * w + n - w] |= (entry + offset) << 16;
+                    out[at(r, n - w, rows, w)] |= (entry + offset) << 16;
                 }
             }
         }
         return out;
+    }
+
+    /** Where word {@code word} of row {@code r} lies in the chunked table of {@code rows} rows of {@code w} words. */
+    private static int at(int r, int word, int rows, int w) {
+        int chunk = word / chunkWords();
+        return chunk(chunk, rows) + r * Math.min(chunkWords(), w - chunk * chunkWords()) + word % chunkWords();
+    }
+
+    /** Words per row in a chunk: two vectors, or one for a last, narrower chunk. */
+    private static int chunkWords() {
+        return 2 * INTS.length();
+    }
+
+    /** Where chunk {@code c} of a table of {@code rows} rows starts. */
+    private static int chunk(int c, int rows) {
+        return c * rows * chunkWords();
+    }
+
+    /**
+     * The rescale of {@link LutLayer#finishRow} on whole vectors of columns, each lane shifted by
+     * its own column's shift, which the JIT does not vectorise in plain Java.
+     */
+    @Override
+    void finishRow(int a, int[] out, int o) {
+        LutLayer l = layer;
+        if (!l.intFinish) {
+            super.finishRow(a, out, o);
+            return;
+        }
+        int u = 0;
+        for (; u + INTS.length() <= l.units; u += INTS.length()) {
+            IntVector x = IntVector.fromArray(INTS, acc, a + u);
+            IntVector s = IntVector.fromArray(INTS, l.shift, u);
+            IntVector y = x.lanewise(VectorOperators.ASHR, s)
+                    .add(x.lanewise(VectorOperators.ASHR, s.sub(1)).and(1));
+            y.max(l.low).min(l.high).intoArray(out, o + u);
+        }
+        for (; u < l.units; u++) {
+            int x = acc[a + u];
+            int s = l.shift[u];
+            out[o + u] = Math.min(l.high, Math.max(l.low, (x >> s) + ((x >> (s - 1)) & 1)));
+        }
     }
 
     @Override
@@ -191,7 +235,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
     /** Where the chosen table rows of codebook {@code j} start, for rows {@code i..}. */
     private void store(IntVector keys, int j, int i) {
         LutLayer l = layer;
-        keys.and((1 << l.indexBits) - 1).add(j * l.k).mul(rowWords).intoArray(rowStarts, j * stride + i);
+        keys.and((1 << l.indexBits) - 1).add(j * l.k).intoArray(rowStarts, j * stride + i);
     }
 
     private void searchAnyLength(int j, int n) {
@@ -240,9 +284,11 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
     /** Adds the chosen rows of codebooks {@code from..to-1} to {@link #words}. */
     private void addRows(int n, int from, int to) {
         int[] table = layer.vectorTable;
+        int rows = layer.codebooks * layer.k;
         int lanes = INTS.length();
         int w = 0;
         for (; w + 2 * lanes <= rowWords; w += 2 * lanes) {
+            int base = chunk(w / chunkWords(), rows);
             for (int first = from; first < to; first += CODEBOOKS_PER_PASS) {
                 int last = Math.min(to, first + CODEBOOKS_PER_PASS);
                 for (int i = 0; i < n; i++) {
@@ -250,7 +296,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
                     IntVector s0 = IntVector.fromArray(INTS, words, p);
                     IntVector s1 = IntVector.fromArray(INTS, words, p + lanes);
                     for (int j = first; j < last; j++) {
-                        int row = rowStarts[j * stride + i] + w;
+                        int row = base + rowStarts[j * stride + i] * 2 * lanes;
                         s0 = s0.add(IntVector.fromArray(INTS, table, row));
                         s1 = s1.add(IntVector.fromArray(INTS, table, row + lanes));
                     }
@@ -260,13 +306,14 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
             }
         }
         if (w < rowWords) {
+            int base = chunk(w / chunkWords(), rows);
             for (int first = from; first < to; first += CODEBOOKS_PER_PASS) {
                 int last = Math.min(to, first + CODEBOOKS_PER_PASS);
                 for (int i = 0; i < n; i++) {
                     int p = i * rowWords + w;
                     IntVector s = IntVector.fromArray(INTS, words, p);
                     for (int j = first; j < last; j++) {
-                        s = s.add(IntVector.fromArray(INTS, table, rowStarts[j * stride + i] + w));
+                        s = s.add(IntVector.fromArray(INTS, table, base + rowStarts[j * stride + i] * lanes));
                     }
                     s.intoArray(words, p);
                 }
