@@ -56,6 +56,8 @@ import picocli.CommandLine.Option;
                 + "hard estimator, frozen to its table, the hard step under each metric, and one ViT-tiny LUT layer "
                 + "with both estimators and their peak memory, interleaved in one process; resident memory over many "
                 + "LutLinear steps; "
+                + "the Java engine against DJL float32: a bundle (--bundle) against its float baseline, and one LUT "
+                + "layer (D=N=512, v=4, K=16, batch 64) under each metric against a Linear, on one thread and on all; "
                 + "batched k-means vs commons-math3's KMeansPlusPlusClusterer on LeNet-5 activations (needs a trained "
                 + "quickstart baseline: run './lutboost run' first, or pass --baseline).")
 final class BenchCommand extends BaseCommand {
@@ -74,6 +76,11 @@ final class BenchCommand extends BaseCommand {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "20",
             description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--engine-batches", paramLabel = "N", defaultValue = "1000",
+            description = "Measured batches of the engine's single LUT layer and of DJL's Linear, taken in turns of"
+                    + " 100 (default: ${DEFAULT-VALUE}).")
+    int engineBatches;
 
     @Option(names = "--memory-steps", paramLabel = "N", defaultValue = "1000",
             description = "LutLinear steps for the memory check (default: ${DEFAULT-VALUE}).")
@@ -207,7 +214,7 @@ final class BenchCommand extends BaseCommand {
                 for (Metric m : Metric.values()) {
                     for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
                         EngineBenchmark.Timing e =
-                                EngineBenchmark.lutLayerVsLinear(512, 512, 4, 16, m, 64, t, steps, manager);
+                                EngineBenchmark.lutLayerVsLinear(512, 512, 4, 16, m, 64, t, engineBatches, manager);
                         out().printf(Locale.ROOT, "engine LUT layer %-9s (%d thread%s) %8.3f ms/batch, DJL float32"
                                 + " Linear %8.3f ms/batch: engine/DJL time %.2fx  [D=N=512, v=4, K=16, batch 64, median"
                                 + " of %d]%n", m.name().toLowerCase(Locale.ROOT), t, t == 1 ? "" : "s",
@@ -228,6 +235,9 @@ final class BenchCommand extends BaseCommand {
         if (steps < 1 || warmup < 0) {
             throw new IllegalArgumentException("--steps must be at least 1 and --warmup at least 0, got " + steps
                     + " and " + warmup);
+        }
+        if (engineBatches < 1) {
+            throw new IllegalArgumentException("--engine-batches must be at least 1, got " + engineBatches);
         }
         if (memorySteps < 10) {
             // The memory part reads RSS after a tenth of its steps as well as at the end.

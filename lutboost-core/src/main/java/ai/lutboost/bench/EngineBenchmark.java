@@ -26,10 +26,17 @@ import java.util.stream.IntStream;
 
 /**
  * The Java engine against DJL's float32 inference: one LUT layer against a {@code Linear} of the
- * same shape, and a whole bundle against its float baseline. Both sides run in one process,
- * interleaved in rounds so that other load on the machine slows them alike.
+ * same shape, and a whole bundle against its float baseline. Both sides run in one process, in
+ * alternating turns so that other load on the machine slows them alike.
  */
 public final class EngineBenchmark {
+
+    /**
+     * Layer calls per turn: tens of milliseconds of one side. PyTorch's worker threads keep
+     * spinning for a while after each of its calls and take a core from the engine's second
+     * thread; with turns of 10 calls the engine's two-thread medians varied 2-3x between runs.
+     */
+    private static final int LAYER_TURN = 100;
 
     private EngineBenchmark() {}
 
@@ -107,7 +114,7 @@ public final class EngineBenchmark {
                 scope.tempAttachAll(x);
                 linear.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
             }
-        }, rounds);
+        }, rounds, LAYER_TURN);
     }
 
     /**
@@ -139,28 +146,37 @@ public final class EngineBenchmark {
                     dense.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
                 }
             }
-        }, rounds);
+        }, rounds, 1);
     }
 
-    private static Timing interleave(Runnable engine, Runnable djl, int rounds) {
+    /**
+     * Times both sides in turns of {@code turn} calls each, every call timed: a turn keeps one
+     * side's data in cache as a pipeline running one model does, while the turns keep load on the
+     * machine from favouring either side.
+     */
+    private static Timing interleave(Runnable engine, Runnable djl, int rounds, int turn) {
         for (int i = 0; i < Math.max(3, rounds / 10); i++) {
             engine.run();
             djl.run();
         }
         long[] e = new long[rounds];
         long[] f = new long[rounds];
-        for (int i = 0; i < rounds; i++) {
-            long t0 = System.nanoTime();
-            engine.run();
-            long t1 = System.nanoTime();
-            djl.run();
-            long t2 = System.nanoTime();
-            e[i] = t1 - t0;
-            f[i] = t2 - t1;
+        for (int first = 0; first < rounds; first += turn) {
+            int last = Math.min(rounds, first + turn);
+            time(engine, e, first, last);
+            time(djl, f, first, last);
         }
         Arrays.sort(e);
         Arrays.sort(f);
         return new Timing(e[rounds / 2] / 1e6, f[rounds / 2] / 1e6, rounds);
+    }
+
+    private static void time(Runnable run, long[] nanos, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long t0 = System.nanoTime();
+            run.run();
+            nanos[i] = System.nanoTime() - t0;
+        }
     }
 
     private static int[] random(Random r, int n) {
