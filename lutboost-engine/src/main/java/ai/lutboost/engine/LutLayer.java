@@ -58,7 +58,7 @@ final class LutLayer extends RowLayer {
     final int[] vectorTable;
     final int tableBits;
     final int[] bias;
-    final int[] shift;
+    private final int[] shift;
     private final int outBits;
     private final boolean relu;
     /**
@@ -66,10 +66,10 @@ final class LutLayer extends RowLayer {
      * {@code s - 1} of {@code x}, which equals {@code (x + 2^(s-1)) >> s} without the add that
      * could overflow an {@code int}, so the rescale needs no {@code long}s.
      */
-    final boolean intFinish;
+    private final boolean intFinish;
     /** The output's saturation bounds, with the ReLU's zero as the lower one when it applies. */
-    final int low;
-    final int high;
+    private final int low;
+    private final int high;
 
     /**
      * Makes the layer.
@@ -187,7 +187,7 @@ final class LutLayer extends RowLayer {
                     }
                     rows(x, n);
                     for (int i = 0; i < n; i++) {
-                        finishRow(i * units, out, (first + i) * units);
+                        l.finishRow(acc, i * units, out, (first + i) * units);
                     }
                 }
                 return;
@@ -207,11 +207,6 @@ final class LutLayer extends RowLayer {
                     }
                 }
             }
-        }
-
-        /** Rescales the row of sums at {@code acc[a..]} into {@code out[o..]} ({@link LutLayer#finishRow}). */
-        void finishRow(int a, int[] out, int o) {
-            layer.finishRow(acc, a, out, o);
         }
 
         private void rows(int[] src, int n) {

@@ -108,32 +108,6 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         return c * rows * chunkWords();
     }
 
-    /**
-     * The rescale of {@link LutLayer#finishRow} on whole vectors of columns, each lane shifted by
-     * its own column's shift, which the JIT does not vectorise in plain Java.
-     */
-    @Override
-    void finishRow(int a, int[] out, int o) {
-        LutLayer l = layer;
-        if (!l.intFinish) {
-            super.finishRow(a, out, o);
-            return;
-        }
-        int u = 0;
-        for (; u + INTS.length() <= l.units; u += INTS.length()) {
-            IntVector x = IntVector.fromArray(INTS, acc, a + u);
-            IntVector s = IntVector.fromArray(INTS, l.shift, u);
-            IntVector y = x.lanewise(VectorOperators.ASHR, s)
-                    .add(x.lanewise(VectorOperators.ASHR, s.sub(1)).and(1));
-            y.max(l.low).min(l.high).intoArray(out, o + u);
-        }
-        for (; u < l.units; u++) {
-            int x = acc[a + u];
-            int s = l.shift[u];
-            out[o + u] = Math.min(l.high, Math.max(l.low, (x >> s) + ((x >> (s - 1)) & 1)));
-        }
-    }
-
     @Override
     void search(int j, int n) {
         if (layer.searchWidth == 4) {
