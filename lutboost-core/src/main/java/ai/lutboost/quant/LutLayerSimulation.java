@@ -28,6 +28,14 @@ import java.util.List;
  * sum or product of such integers whose result stays below it is exact: the search runs in float32
  * when every key and partial sum does, and in float64 otherwise; the table sums likewise. The
  * bounds come from the layer's own centroids and table and from the range of its input format.
+ *
+ * <p>Where the keys exceed {@code 2^24} the scores {@code s} alone often do not (the factor
+ * {@code K} is what takes them past it): the scores, laid out {@code [C, rows, K]}, then run in
+ * float32 and the nearest centroid is their argmax (L2) or the distances' argmin (L1, Chebyshev),
+ * which PyTorch resolves to the first, so lowest, index among equals. Per 100,000 rows (scratch
+ * harness, 8-bit values) that took 200-250 against 270-470 ms for float64 keys at {@code K = 256},
+ * 390-690 against 610-920 ms at {@code K = 16}; float32 keys and the halving beat it (330-360
+ * against 370-430 ms at {@code K = 16}), so it runs only where the keys need float64.
  */
 final class LutLayerSimulation {
 
@@ -39,9 +47,16 @@ final class LutLayerSimulation {
 
     private final LutLayerOp op;
     private final DataType searchType;
+    /** The search takes the argmax of float32 scores rather than the largest key. */
+    private final boolean byScores;
     private final DataType sumType;
-    /** L2: the key side {@code [C, K, v + 1]}; L1 and Chebyshev: centroids {@code [C, K, v, 1]}. */
+    /**
+     * L2: the key side {@code [C, K, v + 1]} or, searching by scores, the score side
+     * {@code [C, v + 1, K]}; L1 and Chebyshev: centroids {@code [C, K, v, 1]}, or {@code [C, 1, K, v]}.
+     */
     private final NDArray searchSide;
+    /** Searching by scores, {@code c K} as {@code [C, 1]} int64: an index plus it gives the table row. */
+    private final NDArray firstRow;
     /** L1 and Chebyshev: {@code K - 1 - k} as {@code [1, K, 1]}. */
     private final NDArray tieBreak;
     /** {@code c K + K - 1}, {@code [C, 1]} float64: a key's remainder subtracted gives its table row. */
@@ -63,15 +78,40 @@ final class LutLayerSimulation {
         int k = op.k();
         int v = op.v();
         double inputMagnitude = Math.max(Math.abs((double) input.minInt()), Math.abs((double) input.maxInt()));
-        double keys = keyBound(op.metric(), v, k, inputMagnitude, maxAbs(op.centroids()));
+        double scores = scoreBound(op.metric(), v, inputMagnitude, maxAbs(op.centroids()));
+        double keys = scores * k + k;
         double sums = tableSumBound(op.table(), c, k, op.units());
         if (keys >= FLOAT64_EXACT || sums >= FLOAT64_EXACT) {
             throw new IllegalArgumentException("LUT layer " + op.name() + ": its search keys (up to " + keys
                     + ") or table sums (up to " + sums + ") exceed the integers float64 holds exactly, 2^53");
         }
-        searchType = keys < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
+        byScores = keys >= FLOAT32_EXACT && scores < FLOAT32_EXACT;
+        searchType = keys < FLOAT32_EXACT || byScores ? DataType.FLOAT32 : DataType.FLOAT64;
+        long[] first = new long[c];
+        for (int cb = 0; cb < c; cb++) {
+            first[cb] = (long) cb * k;
+        }
+        firstRow = manager.create(first, new Shape(c, 1));
         double[] side;
-        if (op.metric() == Metric.L2) {
+        if (byScores && op.metric() == Metric.L2) {
+            side = new double[c * (v + 1) * k];
+            for (int cb = 0; cb < c; cb++) {
+                for (int j = 0; j < k; j++) {
+                    long norm = 0;
+                    for (int i = 0; i < v; i++) {
+                        long p = op.centroids()[(cb * k + j) * v + i];
+                        side[(cb * (v + 1) + i) * k + j] = 2.0 * p;
+                        norm += p * p;
+                    }
+                    side[(cb * (v + 1) + v) * k + j] = -norm;
+                }
+            }
+            searchSide = IntegerUpload.of(manager, side, new Shape(c, v + 1, k), searchType);
+            tieBreak = null;
+        } else if (byScores) {
+            searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, 1, k, v), searchType);
+            tieBreak = null;
+        } else if (op.metric() == Metric.L2) {
             side = new double[c * k * (v + 1)];
             for (int cb = 0; cb < c; cb++) {
                 for (int j = 0; j < k; j++) {
@@ -106,21 +146,20 @@ final class LutLayerSimulation {
     }
 
     /**
-     * The largest magnitude of a key or of a partial sum forming one: for L2,
-     * {@code (2 v Mx Mp + v Mp^2) K + K}; for L1 and Chebyshev, {@code v (Mx + Mp) K + K}.
+     * The largest magnitude of a score or of a partial sum forming one: for L2,
+     * {@code 2 v Mx Mp + v Mp^2}; for L1 and Chebyshev, {@code v (Mx + Mp)}. A key's is this times
+     * {@code K} plus {@code K}.
      *
      * @param metric the distance
      * @param v sub-vector length
-     * @param k centroids per codebook
      * @param inputMagnitude the largest input magnitude {@code Mx}
      * @param centroidMagnitude the largest centroid element magnitude {@code Mp}
      * @return the bound
      */
-    private static double keyBound(Metric metric, int v, int k, double inputMagnitude, double centroidMagnitude) {
-        double distance = metric == Metric.L2
+    private static double scoreBound(Metric metric, int v, double inputMagnitude, double centroidMagnitude) {
+        return metric == Metric.L2
                 ? 2.0 * v * inputMagnitude * centroidMagnitude + v * centroidMagnitude * centroidMagnitude
                 : v * (inputMagnitude + centroidMagnitude);
-        return distance * k + k;
     }
 
     /**
@@ -156,6 +195,16 @@ final class LutLayerSimulation {
     }
 
     /**
+     * Whether the search takes the argmax of float32 scores: the keys exceed {@code 2^24}, the
+     * scores do not.
+     *
+     * @return true for scores, false for keys
+     */
+    boolean byScores() {
+        return byScores;
+    }
+
+    /**
      * The type the table sums run in.
      *
      * @return float32 or float64
@@ -186,7 +235,7 @@ final class LutLayerSimulation {
             // freed with it instead of piling up until the batch ends.
             try (NDManager scope = rows.getManager().newSubManager()) {
                 NDArray part = x.get(scope, new NDIndex("{}:{}", s, Math.min(r, s + chunk)));
-                scope.tempAttachAll(searchSide, lastRow, table);
+                scope.tempAttachAll(searchSide, lastRow, firstRow, table);
                 if (tieBreak != null) {
                     scope.tempAttachAll(tieBreak);
                 }
@@ -203,6 +252,19 @@ final class LutLayerSimulation {
         long n = part.getShape().get(0);
         int c = op.codebooks();
         int k = op.k();
+        if (byScores) {
+            // [C, n, v]: each codebook's sub-vectors as rows.
+            NDArray sub = part.reshape(n, c, op.v()).transpose(1, 0, 2);
+            NDArray index;
+            if (op.metric() == Metric.L2) {
+                index = sub.concat(part.getManager().ones(new Shape(c, n, 1), searchType), 2).matMul(searchSide)
+                        .argMax(2);
+            } else {
+                NDArray diff = searchSide.sub(sub.expandDims(2)).abs();
+                index = (op.metric() == Metric.L1 ? diff.sum(new int[] {3}) : diff.max(new int[] {3})).argMin(2);
+            }
+            return index.add(firstRow);
+        }
         // [C, v, n]: each codebook's sub-vectors as columns.
         NDArray sub = part.reshape(n, c, op.v()).transpose(1, 2, 0);
         NDArray keys;

@@ -20,28 +20,51 @@ class LutLayerSimulationTest {
 
     private static final FixedPointFormat EIGHT_BITS = new FixedPointFormat(8, 4, true);
     private static final FixedPointFormat TWELVE_BITS = new FixedPointFormat(12, 4, true);
+    private static final FixedPointFormat SIXTEEN_BITS = new FixedPointFormat(16, 4, true);
+    private static final boolean KEYS = false;
+    private static final boolean SCORES = true;
 
     @Test
     void l2KeysInFloat32UpToTheBound() {
-        // (2 v 128^2 + v 128^2) 16 + 16 < 2^24 up to v = 21.
-        check(layer(Metric.L2, 21, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, DataType.FLOAT32);
-        check(layer(Metric.L2, 22, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT64, DataType.FLOAT32);
+        // Keys (2 v 128^2 + v 128^2) 16 + 16 < 2^24 up to v = 21; past it the scores, 3 v 128^2,
+        // up to v = 341; past that the keys in float64.
+        check(layer(Metric.L2, 21, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, KEYS, DataType.FLOAT32);
+        check(layer(Metric.L2, 22, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, SCORES, DataType.FLOAT32);
+        check(layer(Metric.L2, 341, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, SCORES, DataType.FLOAT32);
+        check(layer(Metric.L2, 342, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT64, KEYS, DataType.FLOAT32);
     }
 
     @Test
     void l1AndChebyshevKeysInFloat32UpToTheBound() {
-        // v (2048 + 2048) 256 + 256 < 2^24 up to v = 15.
+        // Keys v (2048 + 2048) 256 + 256 < 2^24 up to v = 15; past it the scores.
         for (Metric metric : new Metric[] {Metric.L1, Metric.CHEBYSHEV}) {
-            check(layer(metric, 15, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, DataType.FLOAT32);
-            check(layer(metric, 16, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT64, DataType.FLOAT32);
+            check(layer(metric, 15, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, KEYS, DataType.FLOAT32);
+            check(layer(metric, 16, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
+        }
+    }
+
+    @Test
+    void l2ScoresInFloat32WhereOnlyTheIndexTakesKeysPastTheBound() {
+        // 8-bit inputs, 12-bit centroids: keys exceed 2^24 at K = 256 for any v, while the scores,
+        // 2 v 128 2048 + v 2048^2, stay below it up to v = 3.
+        check(layer(Metric.L2, 3, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
+        check(layer(Metric.L2, 4, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT64, KEYS, DataType.FLOAT32);
+    }
+
+    @Test
+    void l1AndChebyshevScoresInFloat32UpToTheirBound() {
+        // 16-bit inputs and centroids, K = 2: v (32768 + 32768) < 2^24 up to v = 255.
+        for (Metric metric : new Metric[] {Metric.L1, Metric.CHEBYSHEV}) {
+            check(layer(metric, 255, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
+            check(layer(metric, 256, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT64, KEYS, DataType.FLOAT32);
         }
     }
 
     @Test
     void tableSumsInFloat32UpToTheBound() {
         // 16-bit entries at their ends: C 2^15 < 2^24 up to C = 511. 1,100 rows are three chunks.
-        check(layer(Metric.L1, 1, 511, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, DataType.FLOAT32);
-        check(layer(Metric.L1, 1, 512, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, DataType.FLOAT64);
+        check(layer(Metric.L1, 1, 511, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, KEYS, DataType.FLOAT32);
+        check(layer(Metric.L1, 1, 512, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, KEYS, DataType.FLOAT64);
     }
 
     @Test
@@ -49,15 +72,18 @@ class LutLayerSimulationTest {
         // The halving leaves an odd element out at 7 -> 4 and 12 -> 6 -> 3 -> 2: it must still compete.
         for (int k : new int[] {7, 12}) {
             for (Metric metric : Metric.values()) {
-                check(layer(metric, 4, 3, k, 8), EIGHT_BITS, 300, DataType.FLOAT32, DataType.FLOAT32);
+                check(layer(metric, 4, 3, k, 8), EIGHT_BITS, 300, DataType.FLOAT32, KEYS, DataType.FLOAT32);
             }
         }
     }
 
-    /** Centroids and table entries at the ends of their ranges; every odd centroid a copy of the one before. */
     private static LutLayerOp layer(Metric metric, int v, int codebooks, int k, int tableBits) {
+        return layer(metric, v, codebooks, k, tableBits, k == 256 ? 12 : 8);
+    }
+
+    /** Centroids and table entries at the ends of their ranges; every odd centroid a copy of the one before. */
+    private static LutLayerOp layer(Metric metric, int v, int codebooks, int k, int tableBits, int bits) {
         Random r = new Random(31L * v + codebooks + metric.ordinal());
-        int bits = k == 256 ? 12 : 8;
         int[] centroids = new int[codebooks * k * v];
         for (int i = 0; i < centroids.length; i++) {
             int j = i / v % k;
@@ -83,7 +109,8 @@ class LutLayerSimulationTest {
         return kind == 0 ? -max - 1 : kind < 3 ? max : kind == 3 ? -max : r.nextInt(2 * max + 2) - max - 1;
     }
 
-    private static void check(LutLayerOp op, FixedPointFormat input, int rows, DataType search, DataType sum) {
+    private static void check(LutLayerOp op, FixedPointFormat input, int rows, DataType search, boolean byScores,
+            DataType sum) {
         Random r = new Random(rows + op.v());
         int[][] x = new int[rows][op.inputLength()];
         for (int s = 0; s < rows; s++) {
@@ -96,6 +123,7 @@ class LutLayerSimulationTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             LutLayerSimulation layer = new LutLayerSimulation(op, input, manager);
             assertEquals(search, layer.searchType(), "search type");
+            assertEquals(byScores, layer.byScores(), "search by scores");
             assertEquals(sum, layer.sumType(), "table sum type");
             double[] flat = new double[rows * op.inputLength()];
             for (int s = 0; s < rows; s++) {
