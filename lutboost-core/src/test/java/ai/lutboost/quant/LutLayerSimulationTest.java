@@ -35,11 +35,14 @@ class LutLayerSimulationTest {
     }
 
     @Test
-    void l1AndChebyshevKeysInFloat32UpToTheBound() {
-        // Keys v (2048 + 2048) 256 + 256 < 2^24 up to v = 15; past it the scores.
+    void l1AndChebyshevSearchesAtEachBound() {
         for (Metric metric : new Metric[] {Metric.L1, Metric.CHEBYSHEV}) {
+            // Keys v (2048 + 2048) 256 + 256 < 2^24 up to v = 15; past it the scores.
             check(layer(metric, 15, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, KEYS, DataType.FLOAT32);
             check(layer(metric, 16, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
+            // 16-bit inputs and centroids, K = 2: scores v (32768 + 32768) < 2^24 up to v = 255.
+            check(layer(metric, 255, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
+            check(layer(metric, 256, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT64, KEYS, DataType.FLOAT32);
         }
     }
 
@@ -49,15 +52,6 @@ class LutLayerSimulationTest {
         // 2 v 128 2048 + v 2048^2, stay below it up to v = 3.
         check(layer(Metric.L2, 3, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
         check(layer(Metric.L2, 4, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT64, KEYS, DataType.FLOAT32);
-    }
-
-    @Test
-    void l1AndChebyshevScoresInFloat32UpToTheirBound() {
-        // 16-bit inputs and centroids, K = 2: v (32768 + 32768) < 2^24 up to v = 255.
-        for (Metric metric : new Metric[] {Metric.L1, Metric.CHEBYSHEV}) {
-            check(layer(metric, 255, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
-            check(layer(metric, 256, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT64, KEYS, DataType.FLOAT32);
-        }
     }
 
     @Test
