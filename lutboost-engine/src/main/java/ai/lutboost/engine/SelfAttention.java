@@ -44,14 +44,16 @@ final class SelfAttention extends EngineOp {
         long[] scores = new long[tokens];
         long[] p = new long[tokens];
         int[] sums = new int[dim / heads];
+        int[] keys = new int[dim / heads * tokens];
+        int[] dots = new int[tokens];
         return (tensors, samples) -> {
             for (int s = 0; s < samples; s++) {
-                sample(tensors, s * tokens * dim, scores, p, sums);
+                sample(tensors, s * tokens * dim, scores, p, sums, keys, dots);
             }
         };
     }
 
-    private void sample(int[][] tensors, int from, long[] scores, long[] p, int[] sums) {
+    private void sample(int[][] tensors, int from, long[] scores, long[] p, int[] sums, int[] keys, int[] dots) {
         int[] q = tensors[inputs[0]];
         int[] k = tensors[inputs[1]];
         int[] v = tensors[inputs[2]];
@@ -59,15 +61,26 @@ final class SelfAttention extends EngineOp {
         int width = dim / heads;
         for (int h = 0; h < heads; h++) {
             int column = h * width;
+            // The head's keys column by column, so that a query's dot products with every key
+            // run along contiguous rows: a loop over tokens the JIT vectorises, where one over a
+            // head's 16 columns per key stayed scalar.
+            for (int u = 0; u < tokens; u++) {
+                for (int j = 0; j < width; j++) {
+                    keys[j * tokens + u] = k[from + u * dim + column + j];
+                }
+            }
             for (int t = 0; t < tokens; t++) {
                 int query = from + t * dim + column;
-                for (int u = 0; u < tokens; u++) {
-                    int key = from + u * dim + column;
-                    int dot = 0;
-                    for (int j = 0; j < width; j++) {
-                        dot += q[query + j] * k[key + j];
+                java.util.Arrays.fill(dots, 0);
+                for (int j = 0; j < width; j++) {
+                    int x = q[query + j];
+                    int row = j * tokens;
+                    for (int u = 0; u < tokens; u++) {
+                        dots[u] += x * keys[row + u];
                     }
-                    scores[u] = dot * multiplier;
+                }
+                for (int u = 0; u < tokens; u++) {
+                    scores[u] = dots[u] * multiplier;
                 }
                 TransformerArithmetic.softmax(scores, 0, tokens, scoreFractionBits, p, 0);
                 if (tokens <= INT_TOKENS) {
