@@ -152,6 +152,23 @@ public final class TransformerArithmetic {
     }
 
     /**
+     * {@code floor(a / divisor)} from the divisor's reciprocal, for many dividends of one divisor.
+     * The double product is within {@code |a / divisor| 2^-52} of the quotient. A quotient that is
+     * not an integer lies at least {@code 1 / divisor} from the next one, more than that error
+     * while {@code |a| < 2^40}, so its floor is right; an integer quotient may come out just
+     * below itself, which one product with the divisor detects.
+     *
+     * @param a the dividend, {@code |a| < 2^40}
+     * @param divisor at least 1, below {@code 2^40}
+     * @param inverse {@code 1.0 / divisor}
+     * @return the floored quotient
+     */
+    static long floorDivide(long a, long divisor, double inverse) {
+        long n = (long) Math.floor(a * inverse);
+        return (n + 1) * divisor == a ? n + 1 : n;
+    }
+
+    /**
      * Integer LayerNorm over {@code d} entries:
      * {@code y_i = gamma_i * (x_i - mean) / sqrt(var + eps) + beta_i}.
      *
@@ -188,9 +205,10 @@ public final class TransformerArithmetic {
         }
         long sigma = sqrt(v / d + epsilon);
         int shift = NORM_FRACTION + fGamma - fOut;
+        // A long division per entry took a fifth of the ViT-tiny's time in the engine.
+        double inverse = 1.0 / sigma;
         for (int i = 0; i < d; i++) {
-            long c = d * q[from + i] - s;
-            long n = Math.floorDiv(c << NORM_FRACTION, sigma);
+            long n = floorDivide((d * q[from + i] - s) << NORM_FRACTION, sigma, inverse);
             out[to + i] = FixedPoint.rescale(n * gamma[i] + beta[i], 1, shift, outBits);
         }
     }

@@ -192,6 +192,73 @@ class TransformerArithmeticTest {
     }
 
     @Test
+    void floorDivisionFromTheReciprocalIsExact() {
+        // Multiples of the divisor, whose double quotient can fall just below the integer, and their
+        // neighbours, up to the dividends layerNorm forms.
+        Random r = new Random(29);
+        int corrected = 0;
+        for (int trial = 0; trial < 200_000; trial++) {
+            long divisor = trial < 100_000 ? 1 + trial % 5000 : 1 + (r.nextLong() >>> 25);
+            long quotient = r.nextLong() % ((1L << 40) / divisor);
+            for (long a : new long[] {quotient * divisor - 1, quotient * divisor, quotient * divisor + 1}) {
+                double inverse = 1.0 / divisor;
+                long guess = (long) Math.floor(a * inverse);
+                long expected = Math.floorDiv(a, divisor);
+                corrected += guess != expected ? 1 : 0;
+                assertEquals(expected, TransformerArithmetic.floorDivide(a, divisor, inverse), a + " / " + divisor);
+            }
+        }
+        assertTrue(corrected > 0, "the correction is exercised");
+    }
+
+    @Test
+    void layerNormNormalisesByAnExactFlooredDivision() {
+        // Rows whose normalised entries land exactly on, just below and just above integers
+        // (two levels, or one entry apart), of 8-bit inputs up to d = 4096 and 16-bit ones up to
+        // d = 64 (the sum of squares bounds both), against the steps of the Javadoc with a long
+        // division per entry.
+        Random r = new Random(23);
+        for (int trial = 0; trial < 600; trial++) {
+            int bits = trial % 2 == 0 ? 8 : 16;
+            int d = new int[] {2, 3, 16, 64, bits == 8 ? 4096 : 64}[trial % 5];
+            long max = (1L << (bits - 1)) - 1;
+            long[] q = new long[d];
+            long low = -max - 1 + r.nextInt(4);
+            long high = max - r.nextInt(4);
+            for (int i = 0; i < d; i++) {
+                q[i] = switch (trial % 3) {
+                    case 0 -> i % 2 == 0 ? low : high;
+                    case 1 -> i == d - 1 ? high : low;
+                    default -> low + (long) (r.nextDouble() * (high - low));
+                };
+            }
+            long epsilon = 1 + r.nextInt(trial % 4 == 0 ? 1 : 1 << 20);
+            long[] gamma = new long[d];
+            long[] beta = new long[d];
+            for (int i = 0; i < d; i++) {
+                gamma[i] = r.nextInt(1 << 16) - (1 << 15);
+                beta[i] = r.nextLong() % (1L << 36);
+            }
+            long[] out = new long[d];
+            TransformerArithmetic.layerNorm(q, 0, d, epsilon, gamma, 12, beta, 4, 8, out, 0);
+            long s = 0;
+            for (long x : q) {
+                s += x;
+            }
+            long v = 0;
+            for (long x : q) {
+                v += (d * x - s) * (d * x - s);
+            }
+            long sigma = TransformerArithmetic.sqrt(v / d + epsilon);
+            for (int i = 0; i < d; i++) {
+                long n = Math.floorDiv((d * q[i] - s) << TransformerArithmetic.NORM_FRACTION, sigma);
+                long expected = FixedPoint.rescale(n * gamma[i] + beta[i], 1, TransformerArithmetic.NORM_FRACTION + 8, 8);
+                assertEquals(expected, out[i], "trial " + trial + ", d " + d + ", entry " + i);
+            }
+        }
+    }
+
+    @Test
     void layerNormIsWithinItsRoundingBound() {
         Random r = new Random(17);
         int fGamma = 12;
