@@ -241,15 +241,8 @@ class TransformerArithmeticTest {
             }
             long[] out = new long[d];
             TransformerArithmetic.layerNorm(q, 0, d, epsilon, gamma, 12, beta, 4, 8, out, 0);
-            long s = 0;
-            for (long x : q) {
-                s += x;
-            }
-            long v = 0;
-            for (long x : q) {
-                v += (d * x - s) * (d * x - s);
-            }
-            long sigma = TransformerArithmetic.sqrt(v / d + epsilon);
+            long s = sum(q);
+            long sigma = TransformerArithmetic.sqrt(centredSquares(q, s) / d + epsilon);
             for (int i = 0; i < d; i++) {
                 long n = Math.floorDiv((d * q[i] - s) << TransformerArithmetic.NORM_FRACTION, sigma);
                 long expected = FixedPoint.rescale(n * gamma[i] + beta[i], 1, TransformerArithmetic.NORM_FRACTION + 8, 8);
@@ -302,14 +295,7 @@ class TransformerArithmeticTest {
             double std = Math.sqrt(var + eps);
             // sigma is d * std in input units, floored twice (the division by d and the root):
             // relatively at most 1 / sigma + d / sum c^2 below; n_i is floored to 2^-12.
-            long s = 0;
-            for (long v : q) {
-                s += v;
-            }
-            long v2 = 0;
-            for (long v : q) {
-                v2 += (d * v - s) * (d * v - s);
-            }
+            long v2 = centredSquares(q, sum(q));
             double sigma = TransformerArithmetic.sqrt(v2 / d + epsilon);
             double relative = 1 / sigma + (double) d / Math.max(1, v2) + 1e-12;
             for (int i = 0; i < d; i++) {
@@ -323,5 +309,22 @@ class TransformerArithmeticTest {
                         + " against " + exact + ", bound " + bound);
             }
         }
+    }
+
+    private static long sum(long[] q) {
+        long s = 0;
+        for (long x : q) {
+            s += x;
+        }
+        return s;
+    }
+
+    /** {@code sum (d q_i - s)^2}, the LayerNorm's variance in its own units. */
+    private static long centredSquares(long[] q, long s) {
+        long v = 0;
+        for (long x : q) {
+            v += (q.length * x - s) * (q.length * x - s);
+        }
+        return v;
     }
 }
