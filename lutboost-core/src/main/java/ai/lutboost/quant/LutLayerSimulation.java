@@ -59,7 +59,10 @@ final class LutLayerSimulation {
     private final NDArray firstRow;
     /** L1 and Chebyshev: {@code K - 1 - k} as {@code [1, K, 1]}. */
     private final NDArray tieBreak;
-    /** {@code c K + K - 1}, {@code [C, 1]} float64: a key's remainder subtracted gives its table row. */
+    /**
+     * Searching by keys, {@code c K + K - 1}, {@code [C, 1]} float64: a key's remainder subtracted
+     * gives its table row.
+     */
     private final NDArray lastRow;
     /** {@code [C K, N]}. */
     private final NDArray table;
@@ -87,11 +90,6 @@ final class LutLayerSimulation {
         }
         byScores = keys >= FLOAT32_EXACT && scores < FLOAT32_EXACT;
         searchType = keys < FLOAT32_EXACT || byScores ? DataType.FLOAT32 : DataType.FLOAT64;
-        long[] first = new long[c];
-        for (int cb = 0; cb < c; cb++) {
-            first[cb] = (long) cb * k;
-        }
-        firstRow = manager.create(first, new Shape(c, 1));
         double[] side;
         if (byScores && op.metric() == Metric.L2) {
             side = new double[c * (v + 1) * k];
@@ -135,11 +133,14 @@ final class LutLayerSimulation {
             }
             tieBreak = IntegerUpload.of(manager, ties, new Shape(1, k, 1), searchType);
         }
+        long[] first = new long[c];
         double[] last = new double[c];
         for (int cb = 0; cb < c; cb++) {
+            first[cb] = (long) cb * k;
             last[cb] = (double) cb * k + k - 1;
         }
-        lastRow = manager.create(last, new Shape(c, 1));
+        firstRow = byScores ? manager.create(first, new Shape(c, 1)) : null;
+        lastRow = byScores ? null : manager.create(last, new Shape(c, 1));
         sumType = sums < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
         table = IntegerUpload.of(manager, op.table(), new Shape((long) c * k, op.units()), sumType);
         bias = IntegerUpload.of(manager, op.bias(), new Shape(op.units()), DataType.FLOAT64);
@@ -235,7 +236,7 @@ final class LutLayerSimulation {
             // freed with it instead of piling up until the batch ends.
             try (NDManager scope = rows.getManager().newSubManager()) {
                 NDArray part = x.get(scope, new NDIndex("{}:{}", s, Math.min(r, s + chunk)));
-                scope.tempAttachAll(searchSide, lastRow, firstRow, table);
+                scope.tempAttachAll(searchSide, byScores ? firstRow : lastRow, table);
                 if (tieBreak != null) {
                     scope.tempAttachAll(tieBreak);
                 }
