@@ -33,9 +33,10 @@ import java.util.List;
  * {@code K} is what takes them past it): the scores, laid out {@code [C, rows, K]}, then run in
  * float32 and the nearest centroid is their argmax (L2) or the distances' argmin (L1, Chebyshev),
  * which PyTorch resolves to the first, so lowest, index among equals. Per 100,000 rows (scratch
- * harness, 8-bit values) that took 200-250 against 270-470 ms for float64 keys at {@code K = 256},
- * 390-690 against 610-920 ms at {@code K = 16}; float32 keys and the halving beat it (330-360
- * against 370-430 ms at {@code K = 16}), so it runs only where the keys need float64.
+ * harness, 8-bit values) that took 198-248 against 268-582 ms for float64 keys with 8 codebooks of
+ * {@code K = 256}, 387-690 against 613-924 ms with 128 of {@code K = 16}; float32 keys and the
+ * halving beat it (328-356 against 365-427 ms with 128 of {@code K = 16}), so it runs only where
+ * the keys need float64.
  */
 final class LutLayerSimulation {
 
@@ -52,7 +53,8 @@ final class LutLayerSimulation {
     private final DataType sumType;
     /**
      * L2: the key side {@code [C, K, v + 1]} or, searching by scores, the score side
-     * {@code [C, v + 1, K]}; L1 and Chebyshev: centroids {@code [C, K, v, 1]}, or {@code [C, 1, K, v]}.
+     * {@code [C, v + 1, K]} ({@link #l2Side}); L1 and Chebyshev: centroids {@code [C, K, v, 1]}, or
+     * {@code [C, 1, K, v]}.
      */
     private final NDArray searchSide;
     /** Searching by scores, {@code c K} as {@code [C, 1]} int64: an index plus it gives the table row. */
@@ -90,40 +92,12 @@ final class LutLayerSimulation {
         }
         byScores = keys >= FLOAT32_EXACT && scores < FLOAT32_EXACT;
         searchType = keys < FLOAT32_EXACT || byScores ? DataType.FLOAT32 : DataType.FLOAT64;
-        double[] side;
-        if (byScores && op.metric() == Metric.L2) {
-            side = new double[c * (v + 1) * k];
-            for (int cb = 0; cb < c; cb++) {
-                for (int j = 0; j < k; j++) {
-                    long norm = 0;
-                    for (int i = 0; i < v; i++) {
-                        long p = op.centroids()[(cb * k + j) * v + i];
-                        side[(cb * (v + 1) + i) * k + j] = 2.0 * p;
-                        norm += p * p;
-                    }
-                    side[(cb * (v + 1) + v) * k + j] = -norm;
-                }
-            }
-            searchSide = IntegerUpload.of(manager, side, new Shape(c, v + 1, k), searchType);
+        if (op.metric() == Metric.L2) {
+            Shape shape = byScores ? new Shape(c, v + 1, k) : new Shape(c, k, v + 1);
+            searchSide = IntegerUpload.of(manager, l2Side(op, !byScores), shape, searchType);
             tieBreak = null;
         } else if (byScores) {
             searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, 1, k, v), searchType);
-            tieBreak = null;
-        } else if (op.metric() == Metric.L2) {
-            side = new double[c * k * (v + 1)];
-            for (int cb = 0; cb < c; cb++) {
-                for (int j = 0; j < k; j++) {
-                    int centroid = (cb * k + j) * v;
-                    long norm = 0;
-                    for (int i = 0; i < v; i++) {
-                        long p = op.centroids()[centroid + i];
-                        side[(cb * k + j) * (v + 1) + i] = 2.0 * p * k;
-                        norm += p * p;
-                    }
-                    side[(cb * k + j) * (v + 1) + v] = (double) -norm * k + (k - 1 - j);
-                }
-            }
-            searchSide = IntegerUpload.of(manager, side, new Shape(c, k, v + 1), searchType);
             tieBreak = null;
         } else {
             searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, k, v, 1), searchType);
@@ -144,6 +118,27 @@ final class LutLayerSimulation {
         sumType = sums < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
         table = IntegerUpload.of(manager, op.table(), new Shape((long) c * k, op.units()), sumType);
         bias = IntegerUpload.of(manager, op.bias(), new Shape(op.units()), DataType.FLOAT64);
+    }
+
+    /**
+     * Per centroid, {@code [2p, -|p|^2]} for scores, laid out {@code [C, v + 1, K]}; for keys the
+     * same times {@code K} with {@code K - 1 - k} added to the last, laid out {@code [C, K, v + 1]}.
+     */
+    private static double[] l2Side(LutLayerOp op, boolean keys) {
+        int k = op.k();
+        int v = op.v();
+        double scale = keys ? k : 1;
+        double[] side = new double[op.codebooks() * k * (v + 1)];
+        for (int row = 0; row < op.codebooks() * k; row++) {
+            long norm = 0;
+            for (int i = 0; i <= v; i++) {
+                long p = i < v ? op.centroids()[row * v + i] : 0;
+                norm += p * p;
+                double value = i < v ? 2.0 * p * scale : -norm * scale + (keys ? k - 1 - row % k : 0);
+                side[keys ? row * (v + 1) + i : (row / k * (v + 1) + i) * k + row % k] = value;
+            }
+        }
+        return side;
     }
 
     /**

@@ -187,7 +187,9 @@ final class LutLayer extends RowLayer {
                     }
                     rows(x, n);
                     for (int i = 0; i < n; i++) {
-                        l.finishRow(acc, i * units, out, (first + i) * units);
+                        for (int u = 0; u < units; u++) {
+                            out[(first + i) * units + u] = l.finish(acc[i * units + u], u);
+                        }
                     }
                 }
                 return;
@@ -203,7 +205,9 @@ final class LutLayer extends RowLayer {
                     rows(src, n);
                     int to = s * l.outputSize + first;
                     for (int u = 0; u < units; u++) {
-                        l.finishColumn(acc, u, n, out, to + u * l.rowsPerSample);
+                        for (int i = 0; i < n; i++) {
+                            out[to + u * l.rowsPerSample + i] = l.finish(acc[i * units + u], u);
+                        }
                     }
                 }
             }
@@ -347,38 +351,13 @@ final class LutLayer extends RowLayer {
         }
     }
 
-    /** Rescales one row of sums, {@code acc[a..a+N-1]}, into {@code out[o..o+N-1]}. */
-    void finishRow(int[] acc, int a, int[] out, int o) {
-        if (!intFinish) {
-            for (int u = 0; u < units; u++) {
-                out[o + u] = finish(acc[a + u], u);
-            }
-            return;
-        }
-        for (int u = 0; u < units; u++) {
-            int x = acc[a + u];
-            int s = shift[u];
-            out[o + u] = Math.min(high, Math.max(low, (x >> s) + ((x >> (s - 1)) & 1)));
-        }
-    }
-
-    /** Rescales column {@code u} of {@code n} rows of sums, {@code acc[i N + u]}, into {@code out[o + i]}. */
-    void finishColumn(int[] acc, int u, int n, int[] out, int o) {
-        if (!intFinish) {
-            for (int i = 0; i < n; i++) {
-                out[o + i] = finish(acc[i * units + u], u);
-            }
-            return;
-        }
+    /** Rescales column {@code u}'s sum to the output, in {@code int}s when {@link #intFinish} allows. */
+    int finish(int sum, int u) {
         int s = shift[u];
-        for (int i = 0; i < n; i++) {
-            int x = acc[i * units + u];
-            out[o + i] = Math.min(high, Math.max(low, (x >> s) + ((x >> (s - 1)) & 1)));
+        if (intFinish) {
+            return Math.min(high, Math.max(low, (sum >> s) + ((sum >> (s - 1)) & 1)));
         }
-    }
-
-    private int finish(int sum, int u) {
-        int y = (int) FixedPoint.rescale(sum, 1, shift[u], outBits);
+        int y = (int) FixedPoint.rescale(sum, 1, s, outBits);
         return relu && y < 0 ? 0 : y;
     }
 }

@@ -42,7 +42,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
     /** What each packed entry carries above its signed value. */
     private final int offset;
     /** Per codebook {@code j} and row {@code i}, the chosen table row, at {@code j * stride + i}. */
-    private final int[] rowStarts;
+    private final int[] chosenRows;
     /** Row {@code i}'s word sums at {@code i * rowWords}. */
     private final int[] words;
     VectorLutKernel(LutLayer layer, int rows) {
@@ -51,7 +51,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         rowWords = rowWords(layer.units, layer.tableBits);
         group = packed ? 0xFFFF / ((1 << layer.tableBits) - 1) : Integer.MAX_VALUE;
         offset = packed ? 1 << (layer.tableBits - 1) : 0;
-        rowStarts = new int[layer.codebooks * stride];
+        chosenRows = new int[layer.codebooks * stride];
         words = new int[block * rowWords];
     }
 
@@ -69,7 +69,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
      * The table as whole vectors of words per row: for {@code b <= 8} bits column {@code n} in
      * the lower half of word {@code n} (offset), or the upper half of word {@code n - W} for
      * {@code n >= W} words per row; wider entries one per word. The words are stored in chunks of
-     * {@link #chunkWords} per row, chunk by chunk ({@link #chunk}), so that the rows one chunk of
+     * {@link #chunkWords} per row, chunk by chunk ({@link #at}), so that the rows one chunk of
      * the sums reads lie together and stream through the cache in order.
      */
     static int[] table(int[] table, int rows, int units, int bits) {
@@ -92,20 +92,18 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         return out;
     }
 
-    /** Where word {@code word} of row {@code r} lies in the chunked table of {@code rows} rows of {@code w} words. */
+    /**
+     * Where word {@code word} of row {@code r} lies in the chunked table of {@code rows} rows of
+     * {@code w} words: the chunk starting at word {@code c} starts at {@code c * rows}.
+     */
     private static int at(int r, int word, int rows, int w) {
-        int chunk = word / chunkWords();
-        return chunk(chunk, rows) + r * Math.min(chunkWords(), w - chunk * chunkWords()) + word % chunkWords();
+        int c = word - word % chunkWords();
+        return c * rows + r * Math.min(chunkWords(), w - c) + word - c;
     }
 
     /** Words per row in a chunk: two vectors, or one for a last, narrower chunk. */
     private static int chunkWords() {
         return 2 * INTS.length();
-    }
-
-    /** Where chunk {@code c} of a table of {@code rows} rows starts. */
-    private static int chunk(int c, int rows) {
-        return c * rows * chunkWords();
     }
 
     @Override
@@ -206,10 +204,10 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         }
     }
 
-    /** Where the chosen table rows of codebook {@code j} start, for rows {@code i..}. */
+    /** Records the chosen table rows of codebook {@code j}, for rows {@code i..}. */
     private void store(IntVector keys, int j, int i) {
         LutLayer l = layer;
-        keys.and((1 << l.indexBits) - 1).add(j * l.k).intoArray(rowStarts, j * stride + i);
+        keys.and((1 << l.indexBits) - 1).add(j * l.k).intoArray(chosenRows, j * stride + i);
     }
 
     private void searchAnyLength(int j, int n) {
@@ -262,7 +260,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
         int lanes = INTS.length();
         int w = 0;
         for (; w + 2 * lanes <= rowWords; w += 2 * lanes) {
-            int base = chunk(w / chunkWords(), rows);
+            int base = w * rows;
             for (int first = from; first < to; first += CODEBOOKS_PER_PASS) {
                 int last = Math.min(to, first + CODEBOOKS_PER_PASS);
                 for (int i = 0; i < n; i++) {
@@ -270,7 +268,7 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
                     IntVector s0 = IntVector.fromArray(INTS, words, p);
                     IntVector s1 = IntVector.fromArray(INTS, words, p + lanes);
                     for (int j = first; j < last; j++) {
-                        int row = base + rowStarts[j * stride + i] * 2 * lanes;
+                        int row = base + chosenRows[j * stride + i] * 2 * lanes;
                         s0 = s0.add(IntVector.fromArray(INTS, table, row));
                         s1 = s1.add(IntVector.fromArray(INTS, table, row + lanes));
                     }
@@ -280,14 +278,14 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
             }
         }
         if (w < rowWords) {
-            int base = chunk(w / chunkWords(), rows);
+            int base = w * rows;
             for (int first = from; first < to; first += CODEBOOKS_PER_PASS) {
                 int last = Math.min(to, first + CODEBOOKS_PER_PASS);
                 for (int i = 0; i < n; i++) {
                     int p = i * rowWords + w;
                     IntVector s = IntVector.fromArray(INTS, words, p);
                     for (int j = first; j < last; j++) {
-                        s = s.add(IntVector.fromArray(INTS, table, base + rowStarts[j * stride + i] * lanes));
+                        s = s.add(IntVector.fromArray(INTS, table, base + chosenRows[j * stride + i] * lanes));
                     }
                     s.intoArray(words, p);
                 }

@@ -213,10 +213,10 @@ class TransformerArithmeticTest {
 
     @Test
     void layerNormNormalisesByAnExactFlooredDivision() {
-        // Rows whose normalised entries land exactly on, just below and just above integers
-        // (two levels, or one entry apart), of 8-bit inputs up to d = 4096 and 16-bit ones up to
-        // d = 64 (the sum of squares bounds both), against the steps of the Javadoc with a long
-        // division per entry.
+        // Rows at the ends of the input range (two levels, one entry apart, or spread between),
+        // of 8-bit inputs up to d = 4096 and 16-bit ones up to d = 64 (the sum of squares bounds
+        // both), against the steps of the Javadoc with a long division per entry. The quotients
+        // that need floorDivide's correction are in floorDivisionFromTheReciprocalIsExact.
         Random r = new Random(23);
         for (int trial = 0; trial < 600; trial++) {
             int bits = trial % 2 == 0 ? 8 : 16;
