@@ -203,7 +203,19 @@ public record StagesSection(
             double distillation,
             double distillationTemperature,
             double reconstruction,
-            int softEpochs) {}
+            int softEpochs) {
+
+        /**
+         * Whether an epoch trains every LUT layer with the soft estimator: one of the last
+         * {@code softEpochs}.
+         *
+         * @param epoch the epoch, from 0
+         * @return true in the soft finish
+         */
+        public boolean trainsSoft(int epoch) {
+            return epoch >= epochs - softEpochs;
+        }
+    }
 
     /**
      * Stage 4: tables quantized and frozen; centroids and the other parameters keep training.

@@ -59,8 +59,7 @@ public final class FinetuneStage extends AbstractTrainingStage {
     /** The recipe's switch-over: its last {@code softEpochs} epochs train every layer soft. */
     @Override
     Estimator estimator(StageContext ctx, int epoch) {
-        StagesSection.FinetuneSettings f = ctx.recipe().stages().finetune();
-        return epoch >= f.epochs() - f.softEpochs() ? Estimator.SOFT : null;
+        return ctx.recipe().stages().finetune().trainsSoft(epoch) ? Estimator.SOFT : null;
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.lutboost.layer.Estimator;
 import ai.lutboost.layer.HardEstimatorSettings;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RecipeLoaderTest {
@@ -142,7 +143,10 @@ class RecipeLoaderTest {
                 .startsWith("r.yaml:15: key 'lut.hardEstimator.reseedAfter': expected a whole number from 0"));
 
         String switchOver = lut + "stages:\n  finetune: {epochs: 4, softEpochs: 1}\n";
-        assertEquals(1, RecipeLoader.parse("r.yaml", switchOver, List.of()).stages().finetune().softEpochs());
+        StagesSection.FinetuneSettings finetune = RecipeLoader.parse("r.yaml", switchOver, List.of()).stages().finetune();
+        assertEquals(1, finetune.softEpochs());
+        assertEquals(List.of(false, false, false, true),
+                IntStream.range(0, 4).mapToObj(finetune::trainsSoft).toList());
         assertEquals("r.yaml:17: key 'stages.finetune.softEpochs': expected at most the finetune epochs (4), found 5",
                 fails(switchOver.replace("softEpochs: 1", "softEpochs: 5")).getMessage());
     }
