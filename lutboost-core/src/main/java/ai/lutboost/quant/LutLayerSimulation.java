@@ -107,14 +107,9 @@ final class LutLayerSimulation {
             }
             tieBreak = IntegerUpload.of(manager, ties, new Shape(1, k, 1), searchType);
         }
-        long[] first = new long[c];
-        double[] last = new double[c];
-        for (int cb = 0; cb < c; cb++) {
-            first[cb] = (long) cb * k;
-            last[cb] = (double) cb * k + k - 1;
-        }
-        firstRow = byScores ? manager.create(first, new Shape(c, 1)) : null;
-        lastRow = byScores ? null : manager.create(last, new Shape(c, 1));
+        // Only the row offsets this layer's search uses.
+        firstRow = byScores ? manager.arange(0, c * k, k, DataType.INT64).reshape(c, 1) : null;
+        lastRow = byScores ? null : manager.arange(k - 1, c * k, k, DataType.FLOAT64).reshape(c, 1);
         sumType = sums < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
         table = IntegerUpload.of(manager, op.table(), new Shape((long) c * k, op.units()), sumType);
         bias = IntegerUpload.of(manager, op.bias(), new Shape(op.units()), DataType.FLOAT64);
@@ -130,13 +125,18 @@ final class LutLayerSimulation {
         double scale = keys ? k : 1;
         double[] side = new double[op.codebooks() * k * (v + 1)];
         for (int row = 0; row < op.codebooks() * k; row++) {
+            int j = row % k;
+            // Entry i of this centroid's side lies at base + i * step: its own row for keys, its
+            // column of the codebook's [v + 1, K] block for scores.
+            int base = keys ? row * (v + 1) : (row - j) * (v + 1) + j;
+            int step = keys ? 1 : k;
             long norm = 0;
-            for (int i = 0; i <= v; i++) {
-                long p = i < v ? op.centroids()[row * v + i] : 0;
+            for (int i = 0; i < v; i++) {
+                long p = op.centroids()[row * v + i];
                 norm += p * p;
-                double value = i < v ? 2.0 * p * scale : -norm * scale + (keys ? k - 1 - row % k : 0);
-                side[keys ? row * (v + 1) + i : (row / k * (v + 1) + i) * k + row % k] = value;
+                side[base + i * step] = 2.0 * p * scale;
             }
+            side[base + v * step] = -norm * scale + (keys ? k - 1 - j : 0);
         }
         return side;
     }

@@ -1,5 +1,7 @@
 package ai.lutboost.engine;
 
+import java.util.Arrays;
+
 /**
  * Attention between int8 queries, keys and values {@code [T][D]}, per head of {@code D / heads}
  * columns: exact dot products times the score multiplier, the integer softmax of each query's
@@ -71,7 +73,7 @@ final class SelfAttention extends EngineOp {
             }
             for (int t = 0; t < tokens; t++) {
                 int query = from + t * dim + column;
-                java.util.Arrays.fill(dots, 0);
+                Arrays.fill(dots, 0);
                 for (int j = 0; j < width; j++) {
                     int x = q[query + j];
                     int row = j * tokens;
