@@ -16,27 +16,29 @@ import java.util.List;
  * One LUT layer of the {@link IntegerSimulation}: the nearest-centroid search and the sum of one
  * table row per codebook, for a batch of rows, chunk by chunk.
  *
- * <p>The search gives centroid {@code k} of a sub-vector {@code x} the key {@code s K + K - 1 - k}
- * with {@code s = |x|^2 - |x - p_k|^2} for L2 and {@code s = -d(x, p_k)} for L1 and Chebyshev: the
- * largest key is the nearest centroid, the lowest index among equals, and the key modulo {@code K}
- * gives that index back. Keys are laid out {@code [C, K, rows]}, so that the largest is found by
- * halving the {@code K} axis with elementwise maxima over contiguous rows: several times faster
- * than an argmax along a short last axis, and no index tensor per candidate. For L2 the keys come
- * out of one batched product, {@code [2pK, -|p|^2 K + K - 1 - k] [x; 1]}.
+ * <p>The search splits each codebook's {@code K} centroids into {@code G} groups of {@code J}
+ * and gives centroid {@code j} of a group the key {@code s J + J - 1 - j}, with
+ * {@code s = |x|^2 - |x - p|^2} for L2 and {@code s = -d(x, p)} for L1 and Chebyshev: the largest
+ * key of a group is its nearest centroid, the lowest index among equals, and the key modulo
+ * {@code J} gives that index back. Keys are laid out {@code [C, K, rows]}, so that each group's
+ * largest is found by halving its {@code J} axis with elementwise maxima over contiguous rows:
+ * several times faster than an argmax along a short axis, and no index tensor per candidate. For
+ * L2 the keys come out of one batched product, {@code [2pJ, -|p|^2 J + J - 1 - j] [x; 1]}. With
+ * more than one group, the groups' winners meet in the same way with the key {@code s G + G - 1 - g},
+ * which float64 holds.
  *
  * <p>Every value is an integer. Float32 holds every integer below {@code 2^24} in magnitude, so a
- * sum or product of such integers whose result stays below it is exact: the search runs in float32
- * when every key and partial sum does, and in float64 otherwise; the table sums likewise. The
- * bounds come from the layer's own centroids and table and from the range of its input format.
- *
- * <p>Where the keys exceed {@code 2^24} the scores {@code s} alone often do not (the factor
- * {@code K} is what takes them past it): the scores, laid out {@code [C, rows, K]}, then run in
- * float32 and the nearest centroid is their argmax (L2) or the distances' argmin (L1, Chebyshev),
- * which PyTorch resolves to the first, so lowest, index among equals. Per 100,000 rows (scratch
- * harness, 8-bit values) that took 198-248 against 268-582 ms for float64 keys with 8 codebooks of
- * {@code K = 256}, 387-690 against 613-924 ms with 128 of {@code K = 16}; float32 keys and the
- * halving beat it (328-356 against 365-427 ms with 128 of {@code K = 16}), so it runs only where
- * the keys need float64.
+ * sum or product of such integers whose result stays below it is exact. The groups are as large
+ * as that allows: one group of {@code K} where {@code s K + K} stays below {@code 2^24}, else the
+ * largest divisor {@code J} of {@code K} for which {@code s J + J} does, and the whole search in
+ * float64 where no {@code J >= 2} does. With 8-bit inputs and centroids, {@code v = 8} and
+ * {@code K = 256}, the ViT-tiny's and the LeNet-5 fully connected layers' shape, the keys of one
+ * group would reach {@code 2^26.6}, and groups of 32 keep them below {@code 2^24}. There,
+ * {@code verify} of a ViT-tiny bundle took 89-94 s against 125-127 s with an argmax of float32
+ * scores, which PyTorch computes several times slower than elementwise maxima (its reduction along
+ * a short axis, either axis). The table sums likewise run in float32 where every
+ * partial sum stays below {@code 2^24}. The bounds come from the layer's own centroids and table
+ * and from the range of its input format.
  */
 final class LutLayerSimulation {
 
@@ -48,22 +50,20 @@ final class LutLayerSimulation {
 
     private final LutLayerOp op;
     private final DataType searchType;
-    /** The search takes the argmax of float32 scores rather than the largest key. */
-    private final boolean byScores;
+    /** Centroids per group, {@code J}: a divisor of {@code K}. */
+    private final int groupSize;
+    /** Groups per codebook, {@code G = K / J}. */
+    private final int groups;
     private final DataType sumType;
-    /**
-     * L2: the key side {@code [C, K, v + 1]} or, searching by scores, the score side
-     * {@code [C, v + 1, K]} ({@link #l2Side}); L1 and Chebyshev: centroids {@code [C, K, v, 1]}, or
-     * {@code [C, 1, K, v]}.
-     */
+    /** L2: the key side {@code [C, K, v + 1]} ({@link #l2Side}); L1 and Chebyshev: centroids {@code [C, K, v, 1]}. */
     private final NDArray searchSide;
-    /** Searching by scores, {@code c K} as {@code [C, 1]} int64: an index plus it gives the table row. */
-    private final NDArray firstRow;
-    /** L1 and Chebyshev: {@code K - 1 - k} as {@code [1, K, 1]}. */
+    /** L1 and Chebyshev: {@code J - 1 - j} as {@code [1, K, 1]}. */
     private final NDArray tieBreak;
+    /** With more than one group, {@code G - 1 - g} as {@code [1, G, 1]} float64. */
+    private final NDArray groupTieBreak;
     /**
-     * Searching by keys, {@code c K + K - 1}, {@code [C, 1]} float64: a key's remainder subtracted
-     * gives its table row.
+     * {@code c K + K - 1}, {@code [C, 1]} float64: a codebook's {@code K - 1 - k} subtracted gives
+     * its table row.
      */
     private final NDArray lastRow;
     /** {@code [C K, N]}. */
@@ -90,53 +90,62 @@ final class LutLayerSimulation {
             throw new IllegalArgumentException("LUT layer " + op.name() + ": its search keys (up to " + keys
                     + ") or table sums (up to " + sums + ") exceed the integers float64 holds exactly, 2^53");
         }
-        byScores = keys >= FLOAT32_EXACT && scores < FLOAT32_EXACT;
-        searchType = keys < FLOAT32_EXACT || byScores ? DataType.FLOAT32 : DataType.FLOAT64;
+        int float32Group = float32GroupSize(k, scores);
+        searchType = float32Group > 0 ? DataType.FLOAT32 : DataType.FLOAT64;
+        groupSize = float32Group > 0 ? float32Group : k;
+        groups = k / groupSize;
+        double[] ties = new double[k];
+        for (int j = 0; j < k; j++) {
+            ties[j] = groupSize - 1 - j % groupSize;
+        }
         if (op.metric() == Metric.L2) {
-            Shape shape = byScores ? new Shape(c, v + 1, k) : new Shape(c, k, v + 1);
-            searchSide = IntegerUpload.of(manager, l2Side(op, !byScores), shape, searchType);
-            tieBreak = null;
-        } else if (byScores) {
-            searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, 1, k, v), searchType);
+            searchSide = IntegerUpload.of(manager, l2Side(op, groupSize, ties), new Shape(c, k, v + 1), searchType);
             tieBreak = null;
         } else {
             searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, k, v, 1), searchType);
-            double[] ties = new double[k];
-            for (int j = 0; j < k; j++) {
-                ties[j] = k - 1 - j;
-            }
             tieBreak = IntegerUpload.of(manager, ties, new Shape(1, k, 1), searchType);
         }
-        // Only the row offsets this layer's search uses.
-        firstRow = byScores ? manager.arange(0, c * k, k, DataType.INT64).reshape(c, 1) : null;
-        lastRow = byScores ? null : manager.arange(k - 1, c * k, k, DataType.FLOAT64).reshape(c, 1);
+        double[] groupTies = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            groupTies[g] = groups - 1 - g;
+        }
+        groupTieBreak = groups == 1 ? null : IntegerUpload.of(manager, groupTies, new Shape(1, groups, 1), DataType.FLOAT64);
+        lastRow = manager.arange(k - 1, c * k, k, DataType.FLOAT64).reshape(c, 1);
         sumType = sums < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
         table = IntegerUpload.of(manager, op.table(), new Shape((long) c * k, op.units()), sumType);
         bias = IntegerUpload.of(manager, op.bias(), new Shape(op.units()), DataType.FLOAT64);
     }
 
     /**
-     * Per centroid, {@code [2p, -|p|^2]} for scores, laid out {@code [C, v + 1, K]}; for keys the
-     * same times {@code K} with {@code K - 1 - k} added to the last, laid out {@code [C, K, v + 1]}.
+     * The largest divisor {@code J >= 2} of {@code K} whose keys {@code s J + J - 1 - j} stay below
+     * {@code 2^24} in magnitude, or 0 if there is none.
      */
-    private static double[] l2Side(LutLayerOp op, boolean keys) {
+    private static int float32GroupSize(int k, double scores) {
+        for (int j = k; j >= 2; j--) {
+            if (k % j == 0 && scores * j + j < FLOAT32_EXACT) {
+                return j;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Per centroid, {@code [2p J, -|p|^2 J + J - 1 - j]}, laid out {@code [C, K, v + 1]}.
+     *
+     * @param ties {@code J - 1 - j} per centroid of a codebook
+     */
+    private static double[] l2Side(LutLayerOp op, int groupSize, double[] ties) {
         int k = op.k();
         int v = op.v();
-        double scale = keys ? k : 1;
         double[] side = new double[op.codebooks() * k * (v + 1)];
         for (int row = 0; row < op.codebooks() * k; row++) {
-            int j = row % k;
-            // Entry i of this centroid's side lies at base + i * step: its own row for keys, its
-            // column of the codebook's [v + 1, K] block for scores.
-            int base = keys ? row * (v + 1) : (row - j) * (v + 1) + j;
-            int step = keys ? 1 : k;
             long norm = 0;
             for (int i = 0; i < v; i++) {
                 long p = op.centroids()[row * v + i];
                 norm += p * p;
-                side[base + i * step] = 2.0 * p * scale;
+                side[row * (v + 1) + i] = 2.0 * p * groupSize;
             }
-            side[base + v * step] = -norm * scale + (keys ? k - 1 - j : 0);
+            side[row * (v + 1) + v] = -norm * (double) groupSize + ties[row % k];
         }
         return side;
     }
@@ -144,7 +153,7 @@ final class LutLayerSimulation {
     /**
      * The largest magnitude of a score or of a partial sum forming one: for L2,
      * {@code 2 v Mx Mp + v Mp^2}; for L1 and Chebyshev, {@code v (Mx + Mp)}. A key's is this times
-     * {@code K} plus {@code K}.
+     * the group size plus the group size.
      *
      * @param metric the distance
      * @param v sub-vector length
@@ -191,13 +200,12 @@ final class LutLayerSimulation {
     }
 
     /**
-     * Whether the search takes the argmax of float32 scores: the keys exceed {@code 2^24}, the
-     * scores do not.
+     * Centroids per group of the search: {@code K} for one group.
      *
-     * @return true for scores, false for keys
+     * @return {@code J}, a divisor of {@code K}
      */
-    boolean byScores() {
-        return byScores;
+    int groupSize() {
+        return groupSize;
     }
 
     /**
@@ -231,9 +239,11 @@ final class LutLayerSimulation {
             // freed with it instead of piling up until the batch ends.
             try (NDManager scope = rows.getManager().newSubManager()) {
                 NDArray part = x.get(scope, new NDIndex("{}:{}", s, Math.min(r, s + chunk)));
-                scope.tempAttachAll(searchSide, byScores ? firstRow : lastRow, table);
-                if (tieBreak != null) {
-                    scope.tempAttachAll(tieBreak);
+                scope.tempAttachAll(searchSide, lastRow, table);
+                for (NDArray ties : new NDArray[] {tieBreak, groupTieBreak}) {
+                    if (ties != null) {
+                        scope.tempAttachAll(ties);
+                    }
                 }
                 NDArray sum = tableSum(nearestRows(part));
                 sum.attach(rows.getManager());
@@ -247,20 +257,6 @@ final class LutLayerSimulation {
     private NDArray nearestRows(NDArray part) {
         long n = part.getShape().get(0);
         int c = op.codebooks();
-        int k = op.k();
-        if (byScores) {
-            // [C, n, v]: each codebook's sub-vectors as rows.
-            NDArray sub = part.reshape(n, c, op.v()).transpose(1, 0, 2);
-            NDArray index;
-            if (op.metric() == Metric.L2) {
-                index = sub.concat(part.getManager().ones(new Shape(c, n, 1), searchType), 2).matMul(searchSide)
-                        .argMax(2);
-            } else {
-                NDArray diff = searchSide.sub(sub.expandDims(2)).abs();
-                index = (op.metric() == Metric.L1 ? diff.sum(new int[] {3}) : diff.max(new int[] {3})).argMin(2);
-            }
-            return index.add(firstRow);
-        }
         // [C, v, n]: each codebook's sub-vectors as columns.
         NDArray sub = part.reshape(n, c, op.v()).transpose(1, 2, 0);
         NDArray keys;
@@ -269,18 +265,36 @@ final class LutLayerSimulation {
         } else {
             NDArray diff = searchSide.sub(sub.expandDims(1)).abs();
             NDArray distance = op.metric() == Metric.L1 ? diff.sum(new int[] {2}) : diff.max(new int[] {2});
-            keys = distance.mul(-k).add(tieBreak);
+            keys = distance.mul(-groupSize).add(tieBreak);
         }
-        long size = k;
+        // Each group's largest key, then its remainder, J - 1 - j: exact in float64 (an fmod,
+        // shifted into [0, J)).
+        NDArray winners = largest(keys.reshape((long) c * groups, groupSize, n))
+                .reshape(c, groups, n)
+                .toType(DataType.FLOAT64, false);
+        NDArray within = winners.mod(groupSize);
+        if (groups == 1) {
+            return lastRow.sub(within.reshape(c, n)).toType(DataType.INT64, false);
+        }
+        // The winners' scores s, recovered exactly, keyed s G + G - 1 - g.
+        NDArray across = winners.sub(within).div(groupSize).mul(groups).add(groupTieBreak);
+        NDArray groupRemainder = largest(across).mod(groups);
+        NDArray group = groupRemainder.neg().add(groups - 1).toType(DataType.INT64, false);
+        // K - 1 - k = (G - 1 - g) J + J - 1 - j.
+        NDArray tie = groupRemainder.mul(groupSize).add(within.gather(group, 1));
+        return lastRow.sub(tie.reshape(c, n)).toType(DataType.INT64, false);
+    }
+
+    /** The largest along axis 1 by halving it: {@code [A, L, n]} to {@code [A, 1, n]}. */
+    private static NDArray largest(NDArray values) {
+        long size = values.getShape().get(1);
         while (size > 1) {
             long half = size / 2;
-            NDArray larger = keys.get(":, :{}, :", half).maximum(keys.get(":, {}:{}, :", half, 2 * half));
-            keys = size % 2 == 0 ? larger : larger.concat(keys.get(":, {}:, :", 2 * half), 1);
+            NDArray larger = values.get(":, :{}, :", half).maximum(values.get(":, {}:{}, :", half, 2 * half));
+            values = size % 2 == 0 ? larger : larger.concat(values.get(":, {}:, :", 2 * half), 1);
             size = half + size % 2;
         }
-        // The remainder of an integer key, exact in float64 (an fmod, shifted into [0, K)).
-        NDArray tie = keys.reshape(c, n).toType(DataType.FLOAT64, false).mod(k);
-        return lastRow.sub(tie).toType(DataType.INT64, false);
+        return values;
     }
 
     /** One table row per codebook and row, summed over codebooks: {@code [n, N]} float64. */

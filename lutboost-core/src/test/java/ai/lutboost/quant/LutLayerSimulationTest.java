@@ -21,44 +21,52 @@ class LutLayerSimulationTest {
     private static final FixedPointFormat EIGHT_BITS = new FixedPointFormat(8, 4, true);
     private static final FixedPointFormat TWELVE_BITS = new FixedPointFormat(12, 4, true);
     private static final FixedPointFormat SIXTEEN_BITS = new FixedPointFormat(16, 4, true);
-    private static final boolean KEYS = false;
-    private static final boolean SCORES = true;
-
     @Test
     void l2KeysInFloat32UpToTheBound() {
-        // Keys (2 v 128^2 + v 128^2) 16 + 16 < 2^24 up to v = 21; past it the scores, 3 v 128^2,
-        // up to v = 341; past that the keys in float64.
-        check(layer(Metric.L2, 21, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, KEYS, DataType.FLOAT32);
-        check(layer(Metric.L2, 22, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, SCORES, DataType.FLOAT32);
-        check(layer(Metric.L2, 341, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, SCORES, DataType.FLOAT32);
-        check(layer(Metric.L2, 342, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT64, KEYS, DataType.FLOAT32);
+        // Scores 3 v 128^2 = 49,152 v. One group while s 16 + 16 < 2^24, up to v = 21; groups of 8
+        // from v = 22 (s 8 + 8 < 2^24 up to v = 42), of 4 from v = 43, of 2 up to v = 170; past
+        // that the keys in float64.
+        check(layer(Metric.L2, 21, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, 16, DataType.FLOAT32);
+        check(layer(Metric.L2, 22, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, 8, DataType.FLOAT32);
+        check(layer(Metric.L2, 42, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, 8, DataType.FLOAT32);
+        check(layer(Metric.L2, 43, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, 4, DataType.FLOAT32);
+        check(layer(Metric.L2, 170, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT32, 2, DataType.FLOAT32);
+        check(layer(Metric.L2, 171, 2, 16, 8), EIGHT_BITS, 400, DataType.FLOAT64, 16, DataType.FLOAT32);
+    }
+
+    @Test
+    void l2AtTheShippedTransformerShape() {
+        // v = 8, K = 256, 8-bit inputs and centroids: s = 393,216, groups of 32 (s 32 + 32 < 2^24,
+        // s 64 is not).
+        check(layer(Metric.L2, 8, 4, 256, 8, 8), EIGHT_BITS, 600, DataType.FLOAT32, 32, DataType.FLOAT32);
     }
 
     @Test
     void l1AndChebyshevSearchesAtEachBound() {
         for (Metric metric : new Metric[] {Metric.L1, Metric.CHEBYSHEV}) {
-            // Keys v (2048 + 2048) 256 + 256 < 2^24 up to v = 15; past it the scores.
-            check(layer(metric, 15, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, KEYS, DataType.FLOAT32);
-            check(layer(metric, 16, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
-            // 16-bit inputs and centroids, K = 2: scores v (32768 + 32768) < 2^24 up to v = 255.
-            check(layer(metric, 255, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
-            check(layer(metric, 256, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT64, KEYS, DataType.FLOAT32);
+            // Scores v (2048 + 2048): one group of 256 while s 256 + 256 < 2^24, up to v = 15;
+            // groups of 128 at v = 16.
+            check(layer(metric, 15, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, 256, DataType.FLOAT32);
+            check(layer(metric, 16, 2, 256, 12), TWELVE_BITS, 300, DataType.FLOAT32, 128, DataType.FLOAT32);
+            // 16-bit inputs and centroids, K = 2: s = v (32768 + 32768), s 2 + 2 < 2^24 up to v = 127.
+            check(layer(metric, 127, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT32, 2, DataType.FLOAT32);
+            check(layer(metric, 128, 2, 2, 8, 16), SIXTEEN_BITS, 300, DataType.FLOAT64, 2, DataType.FLOAT32);
         }
     }
 
     @Test
-    void l2ScoresInFloat32WhereOnlyTheIndexTakesKeysPastTheBound() {
-        // 8-bit inputs, 12-bit centroids: keys exceed 2^24 at K = 256 for any v, while the scores,
-        // 2 v 128 2048 + v 2048^2, stay below it up to v = 3.
-        check(layer(Metric.L2, 3, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT32, SCORES, DataType.FLOAT32);
-        check(layer(Metric.L2, 4, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT64, KEYS, DataType.FLOAT32);
+    void l2GroupsOfTwoWhereOnlyTheyKeepTheKeysBelowTheBound() {
+        // 8-bit inputs, 12-bit centroids: s = 2 v 128 2048 + v 2048^2 = 4,718,592 v; at v = 1 only
+        // groups of 2 stay below 2^24, and their 128 winners meet in float64; at v = 2 none does.
+        check(layer(Metric.L2, 1, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT32, 2, DataType.FLOAT32);
+        check(layer(Metric.L2, 2, 3, 256, 8), EIGHT_BITS, 300, DataType.FLOAT64, 256, DataType.FLOAT32);
     }
 
     @Test
     void tableSumsInFloat32UpToTheBound() {
         // 16-bit entries at their ends: C 2^15 < 2^24 up to C = 511. 1,100 rows are three chunks.
-        check(layer(Metric.L1, 1, 511, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, KEYS, DataType.FLOAT32);
-        check(layer(Metric.L1, 1, 512, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, KEYS, DataType.FLOAT64);
+        check(layer(Metric.L1, 1, 511, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, 16, DataType.FLOAT32);
+        check(layer(Metric.L1, 1, 512, 16, 16), EIGHT_BITS, 1100, DataType.FLOAT32, 16, DataType.FLOAT64);
     }
 
     @Test
@@ -66,22 +74,32 @@ class LutLayerSimulationTest {
         // The halving leaves an odd element out at 7 -> 4 and 12 -> 6 -> 3 -> 2: it must still compete.
         for (int k : new int[] {7, 12}) {
             for (Metric metric : Metric.values()) {
-                check(layer(metric, 4, 3, k, 8), EIGHT_BITS, 300, DataType.FLOAT32, KEYS, DataType.FLOAT32);
+                check(layer(metric, 4, 3, k, 8), EIGHT_BITS, 300, DataType.FLOAT32, k, DataType.FLOAT32);
             }
         }
+        // L2 with s = 49,152 v: K = 12 takes groups of 6 at v = 29 (s 12 >= 2^24, s 6 < 2^24); K = 7
+        // has no divisor to split by, and at v = 50 its search runs in float64.
+        check(layer(Metric.L2, 29, 3, 12, 8, 8), EIGHT_BITS, 300, DataType.FLOAT32, 6, DataType.FLOAT32);
+        check(layer(Metric.L2, 50, 3, 7, 8, 8), EIGHT_BITS, 300, DataType.FLOAT64, 7, DataType.FLOAT32);
     }
 
     private static LutLayerOp layer(Metric metric, int v, int codebooks, int k, int tableBits) {
         return layer(metric, v, codebooks, k, tableBits, k == 256 ? 12 : 8);
     }
 
-    /** Centroids and table entries at the ends of their ranges; every odd centroid a copy of the one before. */
+    /**
+     * Centroids and table entries at the ends of their ranges; every odd centroid a copy of the one
+     * before, and in the upper half every second even one a copy of the centroid half a codebook
+     * below, so that tied centroids fall into one group and into different groups.
+     */
     private static LutLayerOp layer(Metric metric, int v, int codebooks, int k, int tableBits, int bits) {
         Random r = new Random(31L * v + codebooks + metric.ordinal());
         int[] centroids = new int[codebooks * k * v];
         for (int i = 0; i < centroids.length; i++) {
             int j = i / v % k;
-            centroids[i] = j % 2 == 1 ? centroids[i - v] : extreme(r, bits);
+            centroids[i] = j % 2 == 1
+                    ? centroids[i - v]
+                    : j >= k / 2 && j % 4 == 2 ? centroids[i - k / 2 * v] : extreme(r, bits);
         }
         int units = 8;
         int[] table = new int[codebooks * k * units];
@@ -103,7 +121,7 @@ class LutLayerSimulationTest {
         return kind == 0 ? -max - 1 : kind < 3 ? max : kind == 3 ? -max : r.nextInt(2 * max + 2) - max - 1;
     }
 
-    private static void check(LutLayerOp op, FixedPointFormat input, int rows, DataType search, boolean byScores,
+    private static void check(LutLayerOp op, FixedPointFormat input, int rows, DataType search, int groupSize,
             DataType sum) {
         Random r = new Random(rows + op.v());
         int[][] x = new int[rows][op.inputLength()];
@@ -117,7 +135,7 @@ class LutLayerSimulationTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             LutLayerSimulation layer = new LutLayerSimulation(op, input, manager);
             assertEquals(search, layer.searchType(), "search type");
-            assertEquals(byScores, layer.byScores(), "search by scores");
+            assertEquals(groupSize, layer.groupSize(), "centroids per group");
             assertEquals(sum, layer.sumType(), "table sum type");
             double[] flat = new double[rows * op.inputLength()];
             for (int s = 0; s < rows; s++) {
