@@ -35,8 +35,8 @@ import java.util.List;
  * {@code K = 256}, the ViT-tiny's and the LeNet-5 fully connected layers' shape, the keys of one
  * group would reach {@code 2^26.6}, and groups of 32 keep them below {@code 2^24}. There,
  * {@code verify} of a ViT-tiny bundle took 89-94 s against 125-127 s with an argmax of float32
- * scores, which PyTorch computes several times slower than elementwise maxima (its reduction along
- * a short axis, either axis). The table sums likewise run in float32 where every
+ * scores, which PyTorch computes several times slower than elementwise maxima along a short axis
+ * (and slower still along the middle one). The table sums likewise run in float32 where every
  * partial sum stays below {@code 2^24}. The bounds come from the layer's own centroids and table
  * and from the range of its input format.
  */
