@@ -11,6 +11,8 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.lutboost.layer.Metric;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * One LUT layer of the {@link IntegerSimulation}: the nearest-centroid search and the sum of one
@@ -61,6 +63,8 @@ final class LutLayerSimulation {
     private final NDArray tieBreak;
     /** With more than one group, {@code G - 1 - g} as {@code [1, G, 1]} float64. */
     private final NDArray groupTieBreak;
+    /** Every constant the search and sums read, attached to each chunk's scope in turn. */
+    private final NDArray[] constants;
     /**
      * {@code c K + K - 1}, {@code [C, 1]} float64: a codebook's {@code K - 1 - k} subtracted gives
      * its table row.
@@ -105,15 +109,29 @@ final class LutLayerSimulation {
             searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, k, v, 1), searchType);
             tieBreak = IntegerUpload.of(manager, ties, new Shape(1, k, 1), searchType);
         }
-        double[] groupTies = new double[groups];
-        for (int g = 0; g < groups; g++) {
-            groupTies[g] = groups - 1 - g;
+        groupTieBreak = groups == 1
+                ? null
+                : IntegerUpload.of(manager, descending(groups), new Shape(1, groups, 1), DataType.FLOAT64);
+        double[] last = new double[c];
+        for (int cb = 0; cb < c; cb++) {
+            last[cb] = (double) cb * k + k - 1;
         }
-        groupTieBreak = groups == 1 ? null : IntegerUpload.of(manager, groupTies, new Shape(1, groups, 1), DataType.FLOAT64);
-        lastRow = manager.arange(k - 1, c * k, k, DataType.FLOAT64).reshape(c, 1);
+        lastRow = IntegerUpload.of(manager, last, new Shape(c, 1), DataType.FLOAT64);
         sumType = sums < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
         table = IntegerUpload.of(manager, op.table(), new Shape((long) c * k, op.units()), sumType);
         bias = IntegerUpload.of(manager, op.bias(), new Shape(op.units()), DataType.FLOAT64);
+        constants = Stream.of(searchSide, tieBreak, groupTieBreak, lastRow, table)
+                .filter(Objects::nonNull)
+                .toArray(NDArray[]::new);
+    }
+
+    /** {@code n - 1 - i} for {@code i} in {@code [0, n)}: the tie-break of {@code n} candidates. */
+    private static double[] descending(int n) {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = n - 1 - i;
+        }
+        return values;
     }
 
     /**
@@ -239,12 +257,7 @@ final class LutLayerSimulation {
             // freed with it instead of piling up until the batch ends.
             try (NDManager scope = rows.getManager().newSubManager()) {
                 NDArray part = x.get(scope, new NDIndex("{}:{}", s, Math.min(r, s + chunk)));
-                scope.tempAttachAll(searchSide, lastRow, table);
-                for (NDArray ties : new NDArray[] {tieBreak, groupTieBreak}) {
-                    if (ties != null) {
-                        scope.tempAttachAll(ties);
-                    }
-                }
+                scope.tempAttachAll(constants);
                 NDArray sum = tableSum(nearestRows(part));
                 sum.attach(rows.getManager());
                 parts.add(sum);
