@@ -38,11 +38,12 @@ final class InspectCommand extends BaseCommand {
         out.printf(Locale.ROOT, "input     %s, fixed-point 2^-%d%n", Arrays.toString(m.inputShape()),
                 m.inputFractionBits());
         out.printf(Locale.ROOT, "classes   %d: %s%n", m.labels().size(), String.join(", ", m.labels()));
-        out.printf(Locale.ROOT, "%-28s %-17s %-40s %-12s %10s %6s%n", "op", "kind", "detail", "output", "bytes",
-                "bits");
+        int width = Math.max(40, m.layers().stream().mapToInt(s -> s.detail().length()).max().orElse(0));
+        String row = "%-28s %-17s %-" + width + "s %-12s ";
+        out.printf(Locale.ROOT, row + "%10s %6s%n", "op", "kind", "detail", "output", "bytes", "bits");
         long total = 0;
         for (LayerSummary s : m.layers()) {
-            out.printf(Locale.ROOT, "%-28s %-17s %-40s %-12s %,10d %6s%n", s.name(), s.kind(), s.detail(),
+            out.printf(Locale.ROOT, row + "%,10d %6s%n", s.name(), s.kind(), s.detail(),
                     s.outputFormat(), s.bytes(), s.bitsPerActivation() == 0 ? "" : String.format(Locale.ROOT, "%.2f",
                             s.bitsPerActivation()));
             total += s.bytes();

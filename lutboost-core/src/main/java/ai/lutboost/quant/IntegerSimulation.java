@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The training-side integer simulation of an {@link IntegerModel}: batched DJL tensor code that
@@ -32,6 +33,8 @@ public final class IntegerSimulation implements AutoCloseable {
     private final Map<String, LutLayerSimulation> luts = new HashMap<>();
     /** Per op, the round-shift factors of {@link #roundShift}: per column for layers, scalars for pools and adds. */
     private final Map<String, NDArray[][]> shifts = new HashMap<>();
+    /** The outputs that {@link #logits} computes at one token, to that token ({@link OneTokenOps}). */
+    private final Map<String, Integer> oneToken;
 
     /**
      * Prepares a simulation: uploads every op's integers as float64 tensors, or float32 for the
@@ -45,6 +48,7 @@ public final class IntegerSimulation implements AutoCloseable {
         this.model = model;
         this.manager = parent.newSubManager();
         this.tensors = model.tensorsByName();
+        this.oneToken = OneTokenOps.of(model);
         for (IntegerOp op : model.ops()) {
             if (op instanceof LutLayerOp l) {
                 luts.put(l.name(), new LutLayerSimulation(l, tensors.get(l.input()).format(), manager));
@@ -111,25 +115,41 @@ public final class IntegerSimulation implements AutoCloseable {
      *     graph order, attached to the input's manager
      */
     public Map<String, NDArray> run(NDArray input) {
+        return run(input, Map.of());
+    }
+
+    /**
+     * Runs the ops, those named in {@code single} on one token of each sample: their outputs are
+     * {@code [B, 1, N]}, and inputs they read whole are narrowed to that token first.
+     */
+    private Map<String, NDArray> run(NDArray input, Map<String, Integer> single) {
         Map<String, NDArray> values = new LinkedHashMap<>();
         long batch = input.getShape().get(0);
         int[] inShape = tensors.get(model.input()).shape();
         values.put(model.input(), input.reshape(batched(batch, inShape)));
         for (IntegerOp op : model.ops()) {
-            NDArray x = values.get(op.inputs().get(0));
+            Integer token = single.get(op.output());
+            Function<String, NDArray> read = name -> token == null || single.containsKey(name)
+                    ? values.get(name)
+                    : values.get(name).get(new NDIndex(":, {}:{}, :", token, token + 1));
+            NDArray x = read.apply(op.inputs().get(0));
             FixedPointFormat out = tensors.get(op.output()).format();
+            int[] outShape = tensors.get(op.output()).shape();
+            if (token != null) {
+                outShape = new int[] {1, outShape[1]};
+            }
             NDArray y;
             if (op instanceof LutLayerOp l) {
-                y = lut(l, x, out);
+                y = lut(l, x, out, outShape);
             } else if (op instanceof DenseLayerOp d) {
-                y = dense(d, x, out);
+                y = dense(d, x, out, outShape);
             } else if (op instanceof MaxPoolOp m) {
                 y = Pool.maxPool2d(x, shape(m.kernel()), shape(m.stride()), new Shape(0, 0), false);
             } else if (op instanceof GlobalAvgPoolOp a) {
                 y = saturate(roundShift(x.sum(new int[] {2, 3}).mul(a.multiplier()), shifts.get(a.name())[0]), out);
             } else if (op instanceof AddOp a) {
                 NDArray[][] f = shifts.get(a.name());
-                NDArray sum = roundShift(x, f[0]).add(roundShift(values.get(a.right()), f[1]));
+                NDArray sum = roundShift(x, f[0]).add(roundShift(read.apply(a.right()), f[1]));
                 y = relu(saturate(sum, out), a.relu());
             } else if (op instanceof TokenEmbedOp t) {
                 y = tokens(t, x, out);
@@ -144,7 +164,7 @@ public final class IntegerSimulation implements AutoCloseable {
                         out.bits());
             } else {
                 SelectTokenOp t = (SelectTokenOp) op;
-                y = x.get(new NDIndex(":, {}, :", t.token()));
+                y = x.get(new NDIndex(":, {}, :", single.containsKey(t.input()) ? 0 : t.token()));
             }
             values.put(op.output(), y);
         }
@@ -152,7 +172,9 @@ public final class IntegerSimulation implements AutoCloseable {
     }
 
     /**
-     * Runs the model on normalized float images and returns the logits.
+     * Runs the model on normalized float images and returns the logits. Ops whose later readers
+     * take one token of their output compute that token alone ({@link OneTokenOps}); the logits
+     * are those of {@link #run}.
      *
      * @param images {@code [B, ...]} float32
      * @return the logit integers {@code [B, classes]} as {@code long}s, row-major
@@ -161,7 +183,7 @@ public final class IntegerSimulation implements AutoCloseable {
         try (NDManager scope = images.getManager().newSubManager()) {
             NDArray in = quantizeInput(images);
             in.attach(scope);
-            NDArray out = run(in).get(model.output());
+            NDArray out = run(in, oneToken).get(model.output());
             double[] d = out.toDoubleArray();
             long[] l = new long[d.length];
             for (int i = 0; i < d.length; i++) {
@@ -171,7 +193,7 @@ public final class IntegerSimulation implements AutoCloseable {
         }
     }
 
-    private NDArray lut(LutLayerOp l, NDArray x, FixedPointFormat out) {
+    private NDArray lut(LutLayerOp l, NDArray x, FixedPointFormat out, int[] outShape) {
         LutLayerSimulation layer = luts.get(l.name());
         long batch = x.getShape().get(0);
         NDArray rows;
@@ -190,17 +212,17 @@ public final class IntegerSimulation implements AutoCloseable {
         }
         NDArray acc = layer.accumulate(rows);
         NDArray y = relu(saturate(roundShift(acc, shifts.get(l.name())[0]), out), l.relu());
-        return l.conv() == null ? y.reshape(batched(batch, tensors.get(l.output()).shape()))
+        return l.conv() == null ? y.reshape(batched(batch, outShape))
                 : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
     }
 
-    private NDArray dense(DenseLayerOp d, NDArray x, FixedPointFormat out) {
+    private NDArray dense(DenseLayerOp d, NDArray x, FixedPointFormat out, int[] outShape) {
         NDArray[] k = constants.get(d.name());
         NDArray acc;
         if (d.conv() == null) {
             acc = x.reshape(-1, d.inputLength()).toType(k[0].getDataType(), false).matMul(k[0])
                     .toType(DataType.FLOAT64, false).add(k[1])
-                    .reshape(batched(x.getShape().get(0), tensors.get(d.output()).shape()));
+                    .reshape(batched(x.getShape().get(0), outShape));
         } else {
             ConvGeometry g = d.conv();
             acc = Conv2d.conv2d(x.toType(k[0].getDataType(), false), k[0], null, shape(g.stride()), shape(g.padding()),

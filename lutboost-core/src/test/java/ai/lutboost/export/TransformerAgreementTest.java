@@ -14,6 +14,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.lutboost.engine.BundleSchema.OpType;
+import ai.lutboost.engine.LayerSummary;
 import ai.lutboost.engine.LutModel;
 import ai.lutboost.layer.AbstractLutBlock;
 import ai.lutboost.layer.LayerSpec;
@@ -46,11 +47,11 @@ class TransformerAgreementTest {
 
     @TempDir Path dir;
 
-    /** One encoder block on 8x8 images: 4 patch tokens and a class token of width 16, 2 heads. */
-    private static VisionTransformer vit(NDManager m, long seed) {
+    /** Encoder blocks on 8x8 images: 4 patch tokens and a class token of width 16, 2 heads. */
+    private static VisionTransformer vit(NDManager m, long seed, int depth) {
         Engine.getInstance().setRandomSeed((int) seed);
         VisionTransformer vit = new VisionTransformer(
-                new VisionTransformer.Config(3, 8, 4, 16, 1, 2, 32, VisionTransformer.Pooling.CLS));
+                new VisionTransformer.Config(3, 8, 4, 16, depth, 2, 32, VisionTransformer.Pooling.CLS));
         vit.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8, 8));
         Random r = new Random(seed);
         // Default norms are the identity affine; random ones test gamma and beta.
@@ -85,7 +86,7 @@ class TransformerAgreementTest {
     @Test
     void denseTransformerIntegerModelFollowsTheFloatModel() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            VisionTransformer vit = vit(m, 7);
+            VisionTransformer vit = vit(m, 7, 1);
             IntegerModel model = IntegerModelBuilder.build(vit, INPUT, m.randomNormal(new Shape(256, 1, 8, 8)), 64,
                     PROVENANCE);
             assertEquals(List.of("conv2d", "tokens", "layer_norm", "linear", "linear", "linear", "attention", "linear",
@@ -122,10 +123,10 @@ class TransformerAgreementTest {
     @Test
     void lutTransformerSimulationAndEngineAgreeOnEveryTensor() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
-            VisionTransformer vit = vit(m, 11);
+            VisionTransformer vit = vit(m, 11, 2);
             Map<String, Block> converted = LutConverter.withDefaults().convert(m, vit,
                     (name, layer) -> name.startsWith("encoder") ? new LayerSpec(4, 16, Metric.L2, 8, false) : null);
-            assertEquals(6, converted.size(), converted.keySet().toString());
+            assertEquals(12, converted.size(), converted.keySet().toString());
             Random r = new Random(5);
             for (Block b : converted.values()) {
                 AbstractLutBlock lut = (AbstractLutBlock) b;
@@ -137,7 +138,7 @@ class TransformerAgreementTest {
             }
             IntegerModel model = IntegerModelBuilder.build(vit, INPUT, m.randomNormal(new Shape(256, 1, 8, 8)), 64,
                     PROVENANCE);
-            assertEquals(6, model.ops().stream().filter(o -> o.kind() == OpType.LUT_LINEAR).count());
+            assertEquals(12, model.ops().stream().filter(o -> o.kind() == OpType.LUT_LINEAR).count());
             assertAgree(model, 200, m);
         }
     }
@@ -165,6 +166,24 @@ class TransformerAgreementTest {
             }
             Path bundle = TableBundleWriter.write(model, SyntheticBundles.golden(inputs, logits), dir.resolve("vit"));
             LutModel engine = LutModel.load(bundle);
+            float[] pixels = new float[flat.length];
+            int f = model.tensor(model.input()).format().fractionBits();
+            for (int i = 0; i < flat.length; i++) {
+                pixels[i] = (float) Math.scalb(flat[i], -f);
+            }
+            long[] simulated = sim.logits(m.create(pixels, new Shape(samples, 1, 8, 8)));
+            for (int s = 0; s < samples; s++) {
+                int[] predicted = engine.predict(inputs[s]);
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(logits[s][c], predicted[c], "sample " + s + ", logit " + c);
+                    assertEquals(logits[s][c], simulated[s * 3 + c], "sample " + s + ", logit " + c);
+                }
+            }
+            // Predictions skip the rows of the last block that no logit reads; traces compute all.
+            assertEquals(List.of("encoder2.attn.query", "encoder2.attn", "encoder2.attn.proj", "encoder2.add1",
+                    "encoder2.ln2", "encoder2.mlp_fc1", "encoder2.gelu", "encoder2.mlp_fc2", "encoder2.add2", "norm"),
+                    engine.layers().stream().filter(l -> l.detail().endsWith("; token 0 alone"))
+                            .map(LayerSummary::name).toList());
             int distinct = 0;
             String previous = "";
             for (int s = 0; s < samples; s++) {

@@ -27,14 +27,20 @@ final class DenseLayer extends RowLayer {
 
     @Override
     Kernel kernel(int capacity) {
-        return patches == null ? this::linear : new ConvKernel();
+        return patches == null ? (tensors, samples) -> linear(tensors, samples, TokenPlan.ALL) : new ConvKernel();
     }
 
-    private void linear(int[][] tensors, int samples) {
+    @Override
+    Kernel tokenKernel(int capacity, int tokens, int token) {
+        return (tensors, samples) -> linear(tensors, samples, token);
+    }
+
+    private void linear(int[][] tensors, int samples, int token) {
         int[] x = tensors[inputs[0]];
         int[] out = tensors[output];
-        int rows = samples * rowsPerSample;
-        for (int r = 0; r < rows; r++) {
+        int rows = token == TokenPlan.ALL ? samples * rowsPerSample : samples;
+        for (int i = 0; i < rows; i++) {
+            int r = row(i, token);
             int start = r * inputLength;
             for (int n = 0; n < units; n++) {
                 int w = n * inputLength;

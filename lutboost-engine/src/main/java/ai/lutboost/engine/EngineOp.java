@@ -42,4 +42,29 @@ abstract class EngineOp {
      * @return the kernel
      */
     abstract Kernel kernel(int capacity);
+
+    /**
+     * Whether row {@code t} of the op's {@code [T, N]} output reads row {@code t} of each
+     * {@code [T, D]} input and nothing else, so that one token can be computed alone
+     * ({@link TokenPlan}).
+     *
+     * @return false unless the op says otherwise
+     */
+    boolean tokenWise() {
+        return false;
+    }
+
+    /**
+     * Makes a kernel that writes only row {@code token} of each sample's {@code [T, N]} output,
+     * for ops that are {@link #tokenWise} and for attention; the other rows keep whatever they
+     * held.
+     *
+     * @param capacity the most samples a block will hold
+     * @param tokens {@code T}
+     * @param token the row it computes
+     * @return the kernel
+     */
+    Kernel tokenKernel(int capacity, int tokens, int token) {
+        throw new UnsupportedOperationException(name + " computes its whole output");
+    }
 }

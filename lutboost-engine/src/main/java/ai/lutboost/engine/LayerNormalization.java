@@ -35,12 +35,29 @@ final class LayerNormalization extends EngineOp {
 
     @Override
     Kernel kernel(int capacity) {
+        return rows(TokenPlan.ALL);
+    }
+
+    @Override
+    boolean tokenWise() {
+        return true;
+    }
+
+    @Override
+    Kernel tokenKernel(int capacity, int tokens, int token) {
+        return rows(token);
+    }
+
+    /** Normalizes every row, or only row {@code token} of each sample. */
+    private Kernel rows(int token) {
         long[] x = new long[dim];
         long[] y = new long[dim];
         return (tensors, samples) -> {
             int[] in = tensors[inputs[0]];
             int[] out = tensors[output];
-            for (int from = 0; from < samples * size; from += dim) {
+            int rows = token == TokenPlan.ALL ? samples * size / dim : samples;
+            for (int r = 0; r < rows; r++) {
+                int from = token == TokenPlan.ALL ? r * dim : r * size + token * dim;
                 for (int i = 0; i < dim; i++) {
                     x[i] = in[from + i];
                 }

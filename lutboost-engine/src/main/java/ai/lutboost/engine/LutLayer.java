@@ -136,8 +136,16 @@ final class LutLayer extends RowLayer {
 
     @Override
     Kernel kernel(int capacity) {
-        int rows = Math.max(BLOCK, capacity * rowsPerSample);
-        return vectorTable != null ? VectorSupport.lutKernel(this, rows) : new ScalarKernel(rows);
+        return kernel(Math.max(BLOCK, capacity * rowsPerSample), TokenPlan.ALL);
+    }
+
+    @Override
+    Kernel tokenKernel(int capacity, int tokens, int token) {
+        return kernel(Math.max(BLOCK, capacity), token);
+    }
+
+    private Kernel kernel(int rows, int token) {
+        return vectorTable != null ? VectorSupport.lutKernel(this, rows, token) : new ScalarKernel(rows, token);
     }
 
     /**
@@ -146,6 +154,8 @@ final class LutLayer extends RowLayer {
      */
     abstract static class BlockKernel implements Kernel {
         final LutLayer layer;
+        /** The one token each sample computes, or {@link TokenPlan#ALL}. */
+        private final int token;
         final int block;
         private final int[] padded;
         private final int[] starts;
@@ -156,8 +166,9 @@ final class LutLayer extends RowLayer {
         /** Row {@code i}'s column {@code u} at {@code i * units + u}, starting from the bias. */
         final int[] acc;
 
-        BlockKernel(LutLayer layer, int rows) {
+        BlockKernel(LutLayer layer, int rows, int token) {
             this.layer = layer;
+            this.token = token;
             block = Math.min(rows, 256);
             padded = layer.paddedBuffer();
             starts = new int[block];
@@ -179,16 +190,17 @@ final class LutLayer extends RowLayer {
             int[] out = tensors[l.output];
             int units = l.units;
             if (l.patches == null) {
-                int rows = samples * l.rowsPerSample;
+                int rows = token == TokenPlan.ALL ? samples * l.rowsPerSample : samples;
                 for (int first = 0; first < rows; first += block) {
                     int n = Math.min(block, rows - first);
                     for (int i = 0; i < n; i++) {
-                        starts[i] = (first + i) * l.inputLength;
+                        starts[i] = l.row(first + i, token) * l.inputLength;
                     }
                     rows(x, n);
                     for (int i = 0; i < n; i++) {
+                        int to = l.row(first + i, token) * units;
                         for (int u = 0; u < units; u++) {
-                            out[(first + i) * units + u] = l.finish(acc[i * units + u], u);
+                            out[to + u] = l.finish(acc[i * units + u], u);
                         }
                     }
                 }
@@ -248,8 +260,8 @@ final class LutLayer extends RowLayer {
         /** Row {@code i}'s centroid of codebook {@code j} at {@code i * codebooks + j}. */
         private final int[] chosen;
 
-        ScalarKernel(int rows) {
-            super(LutLayer.this, rows);
+        ScalarKernel(int rows, int token) {
+            super(LutLayer.this, rows, token);
             distances = new int[block];
             keys = new int[block];
             packed = new long[block * table.words];

@@ -51,6 +51,8 @@ public final class LutModel {
     private final int[][] goldenLogits;
     private final int[] goldenLabels;
     private final int blockCapacity;
+    /** Which ops compute one token when logits are all that is wanted. */
+    private final TokenPlan plan;
     private final ThreadLocal<Workspace> workspaces;
 
     private LutModel(Loader l) {
@@ -60,7 +62,14 @@ public final class LutModel {
         tensorBits = l.bits.stream().mapToInt(Integer::intValue).toArray();
         tensorFractionBits = l.fractions.stream().mapToInt(Integer::intValue).toArray();
         ops = List.copyOf(l.ops);
-        summaries = List.copyOf(l.summaries);
+        plan = TokenPlan.of(ops, l.shapes, l.output);
+        List<LayerSummary> listed = new ArrayList<>();
+        for (int i = 0; i < ops.size(); i++) {
+            LayerSummary s = l.summaries.get(i);
+            listed.add(plan.token(i) == TokenPlan.ALL ? s : new LayerSummary(s.name(), s.kind(), s.detail()
+                    + "; token " + plan.token(i) + " alone", s.outputFormat(), s.bytes(), s.bitsPerActivation()));
+        }
+        summaries = List.copyOf(listed);
         output = l.output;
         labels = List.copyOf(l.labels);
         provenance = Collections.unmodifiableMap(l.provenance);
@@ -71,7 +80,7 @@ public final class LutModel {
         goldenLabels = l.goldenLabels;
         long sampleInts = java.util.Arrays.stream(tensorSizes).asLongStream().sum();
         blockCapacity = (int) Math.max(1, Math.min(MAX_BLOCK, WORKSPACE_INTS / sampleInts));
-        workspaces = ThreadLocal.withInitial(() -> new Workspace(tensorSizes, ops, blockCapacity));
+        workspaces = ThreadLocal.withInitial(() -> new Workspace(tensorSizes, ops, plan, blockCapacity));
     }
 
     /**
@@ -299,7 +308,7 @@ public final class LutModel {
      */
     public Map<String, int[]> trace(int[] input) {
         checkLength(input.length);
-        Workspace w = new Workspace(tensorSizes, ops, 1);
+        Workspace w = new Workspace(tensorSizes, ops, null, 1);
         System.arraycopy(input, 0, w.tensors[0], 0, input.length);
         w.run(1);
         Map<String, int[]> out = new LinkedHashMap<>();

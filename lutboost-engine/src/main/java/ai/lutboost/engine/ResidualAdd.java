@@ -21,14 +21,29 @@ final class ResidualAdd extends EngineOp {
 
     @Override
     Kernel kernel(int capacity) {
-        return this::run;
+        return (tensors, samples) -> run(tensors, 0, samples * size);
     }
 
-    private void run(int[][] tensors, int samples) {
+    @Override
+    boolean tokenWise() {
+        return true;
+    }
+
+    @Override
+    Kernel tokenKernel(int capacity, int tokens, int token) {
+        int width = size / tokens;
+        return (tensors, samples) -> {
+            for (int s = 0; s < samples; s++) {
+                run(tensors, s * size + token * width, s * size + (token + 1) * width);
+            }
+        };
+    }
+
+    private void run(int[][] tensors, int from, int to) {
         int[] a = tensors[inputs[0]];
         int[] b = tensors[inputs[1]];
         int[] out = tensors[output];
-        for (int i = 0; i < samples * size; i++) {
+        for (int i = from; i < to; i++) {
             long sum = FixedPoint.roundShift(a[i], leftShift) + FixedPoint.roundShift(b[i], rightShift);
             int y = (int) FixedPoint.saturate(sum, outBits);
             out[i] = relu && y < 0 ? 0 : y;

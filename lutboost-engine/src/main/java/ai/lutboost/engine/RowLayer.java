@@ -48,6 +48,20 @@ abstract class RowLayer extends EngineOp {
         outputSize = rowsPerSample * units;
     }
 
+    /** Rows are tokens for a linear layer; a conv's are positions in an image. */
+    @Override
+    final boolean tokenWise() {
+        return patches == null;
+    }
+
+    /**
+     * The block's row that the {@code i}-th computed row is: {@code i} itself, or for a kernel
+     * computing one token, that token of sample {@code i}.
+     */
+    final int row(int i, int token) {
+        return token == TokenPlan.ALL ? i : i * rowsPerSample + token;
+    }
+
     /**
      * Where a conv reads sample {@code s}: the block's input itself when there is no padding,
      * otherwise {@code padded} after copying the sample into it.

@@ -4,7 +4,7 @@ package ai.lutboost.engine;
 final class SelectToken extends EngineOp {
 
     private final int tokens;
-    private final int token;
+    final int token;
     private final int dim;
 
     SelectToken(String name, int input, int output, int tokens, int token, int dim) {

@@ -43,6 +43,16 @@ final class SelfAttention extends EngineOp {
 
     @Override
     Kernel kernel(int capacity) {
+        return queries(0, tokens);
+    }
+
+    @Override
+    Kernel tokenKernel(int capacity, int tokens, int token) {
+        return queries(token, token + 1);
+    }
+
+    /** Attends from the queries {@code first..last-1} of each sample to all of its keys. */
+    private Kernel queries(int first, int last) {
         long[] scores = new long[tokens];
         long[] p = new long[tokens];
         int[] sums = new int[dim / heads];
@@ -50,12 +60,13 @@ final class SelfAttention extends EngineOp {
         int[] dots = new int[tokens];
         return (tensors, samples) -> {
             for (int s = 0; s < samples; s++) {
-                sample(tensors, s * tokens * dim, scores, p, sums, keys, dots);
+                sample(tensors, s * tokens * dim, first, last, scores, p, sums, keys, dots);
             }
         };
     }
 
-    private void sample(int[][] tensors, int from, long[] scores, long[] p, int[] sums, int[] keys, int[] dots) {
+    private void sample(int[][] tensors, int from, int first, int last, long[] scores, long[] p, int[] sums,
+            int[] keys, int[] dots) {
         int[] q = tensors[inputs[0]];
         int[] k = tensors[inputs[1]];
         int[] v = tensors[inputs[2]];
@@ -71,7 +82,7 @@ final class SelfAttention extends EngineOp {
                     keys[j * tokens + u] = k[from + u * dim + column + j];
                 }
             }
-            for (int t = 0; t < tokens; t++) {
+            for (int t = first; t < last; t++) {
                 int query = from + t * dim + column;
                 Arrays.fill(dots, 0);
                 for (int j = 0; j < width; j++) {

@@ -45,8 +45,8 @@ final class VectorLutKernel extends LutLayer.BlockKernel {
     private final int[] chosenRows;
     /** Row {@code i}'s word sums at {@code i * rowWords}. */
     private final int[] words;
-    VectorLutKernel(LutLayer layer, int rows) {
-        super(layer, rows);
+    VectorLutKernel(LutLayer layer, int rows, int token) {
+        super(layer, rows, token);
         packed = packed(layer.tableBits);
         rowWords = rowWords(layer.units, layer.tableBits);
         group = packed ? 0xFFFF / ((1 << layer.tableBits) - 1) : Integer.MAX_VALUE;

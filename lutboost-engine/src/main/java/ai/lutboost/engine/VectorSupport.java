@@ -35,7 +35,8 @@ final class VectorSupport {
             try {
                 Class<?> c = Class.forName(KERNEL);
                 MethodHandles.Lookup lookup = MethodHandles.lookup();
-                kernel = lookup.findConstructor(c, MethodType.methodType(void.class, LutLayer.class, int.class));
+                kernel = lookup.findConstructor(c, MethodType.methodType(void.class, LutLayer.class, int.class,
+                        int.class));
                 table = lookup.findStatic(c, "table", MethodType.methodType(int[].class, int[].class, int.class,
                         int.class, int.class));
                 correlate = lookup.findStatic(Class.forName(RUNS), "correlate", MethodType.methodType(void.class,
@@ -68,10 +69,10 @@ final class VectorSupport {
         }
     }
 
-    /** A vector kernel for a layer whose keys fit an {@code int}. */
-    static LutLayer.BlockKernel lutKernel(LutLayer layer, int rows) {
+    /** A vector kernel for a layer whose keys fit an {@code int}, computing every token or one. */
+    static LutLayer.BlockKernel lutKernel(LutLayer layer, int rows, int token) {
         try {
-            return (LutLayer.BlockKernel) KERNEL_FACTORY.invoke(layer, rows);
+            return (LutLayer.BlockKernel) KERNEL_FACTORY.invoke(layer, rows, token);
         } catch (Throwable e) {
             throw rethrown(e);
         }

@@ -11,14 +11,23 @@ final class Workspace {
     final int[][] tensors;
     private final EngineOp.Kernel[] kernels;
 
-    Workspace(int[] tensorSizes, List<EngineOp> ops, int capacity) {
+    /**
+     * Makes the buffers.
+     *
+     * @param tensorSizes every tensor's elements per sample
+     * @param ops the ops in execution order
+     * @param plan which ops compute one token, or null for every op to compute its whole
+     *     output, as a trace needs
+     * @param capacity the most samples a block holds
+     */
+    Workspace(int[] tensorSizes, List<EngineOp> ops, TokenPlan plan, int capacity) {
         tensors = new int[tensorSizes.length][];
         for (int t = 0; t < tensorSizes.length; t++) {
             tensors[t] = new int[tensorSizes[t] * capacity];
         }
         kernels = new EngineOp.Kernel[ops.size()];
         for (int i = 0; i < kernels.length; i++) {
-            kernels[i] = ops.get(i).kernel(capacity);
+            kernels[i] = plan == null ? ops.get(i).kernel(capacity) : plan.kernel(i, ops.get(i), capacity);
         }
     }
 
