@@ -1,7 +1,5 @@
 package ai.lutboost.engine;
 
-import java.util.Arrays;
-
 /**
  * Attention between int8 queries, keys and values {@code [T][D]}, per head of {@code D / heads}
  * columns: exact dot products times the score multiplier, the integer softmax of each query's
@@ -13,8 +11,10 @@ import java.util.Arrays;
  * {@code 2^15}, and their sum over {@code T} tokens fits an {@code int} while
  * {@code T <= }{@value #INT_TOKENS}; longer sequences sum in {@code long}s.
  *
- * <p>The weighted sum runs token by token along rows of values, so that its inner loop reads
- * contiguous memory.
+ * <p>Both sums of a query go through {@link VectorSupport#correlate}, in vectors when the JVM has
+ * {@code jdk.incubator.vector}: its dot products with every key along the head's keys stored
+ * column by column, a vector of keys at a time, and its weighted sum of values along rows of
+ * values, a vector of columns at a time.
  */
 final class SelfAttention extends EngineOp {
 
@@ -53,71 +53,62 @@ final class SelfAttention extends EngineOp {
 
     /** Attends from the queries {@code first..last-1} of each sample to all of its keys. */
     private Kernel queries(int first, int last) {
+        int width = dim / heads;
         long[] scores = new long[tokens];
         long[] p = new long[tokens];
-        int[] sums = new int[dim / heads];
-        int[] keys = new int[dim / heads * tokens];
+        int[] weights = new int[tokens];
+        int[] sums = new int[width];
+        int[] keys = new int[width * tokens];
         int[] dots = new int[tokens];
+        int[] keyColumns = new int[width];
+        for (int j = 0; j < width; j++) {
+            keyColumns[j] = j * tokens;
+        }
+        int[] valueRows = new int[tokens];
+        for (int u = 0; u < tokens; u++) {
+            valueRows[u] = u * dim;
+        }
         return (tensors, samples) -> {
+            int[] q = tensors[inputs[0]];
+            int[] k = tensors[inputs[1]];
+            int[] v = tensors[inputs[2]];
+            int[] out = tensors[output];
             for (int s = 0; s < samples; s++) {
-                sample(tensors, s * tokens * dim, first, last, scores, p, sums, keys, dots);
+                int from = s * tokens * dim;
+                for (int h = 0; h < heads; h++) {
+                    int column = h * width;
+                    for (int u = 0; u < tokens; u++) {
+                        for (int j = 0; j < width; j++) {
+                            keys[j * tokens + u] = k[from + u * dim + column + j];
+                        }
+                    }
+                    for (int t = first; t < last; t++) {
+                        int query = from + t * dim + column;
+                        VectorSupport.correlate(dots, keys, 0, keyColumns, q, query, tokens, 0);
+                        for (int u = 0; u < tokens; u++) {
+                            scores[u] = dots[u] * multiplier;
+                        }
+                        TransformerArithmetic.softmax(scores, 0, tokens, scoreFractionBits, p, 0);
+                        if (tokens <= INT_TOKENS) {
+                            for (int u = 0; u < tokens; u++) {
+                                weights[u] = (int) p[u];
+                            }
+                            VectorSupport.correlate(sums, v, from + column, valueRows, weights, 0, width, 0);
+                            for (int j = 0; j < width; j++) {
+                                out[query + j] = (int) FixedPoint.rescale(sums[j], 1, outputShift, outBits);
+                            }
+                        } else {
+                            for (int j = 0; j < width; j++) {
+                                long acc = 0;
+                                for (int u = 0; u < tokens; u++) {
+                                    acc += p[u] * v[from + u * dim + column + j];
+                                }
+                                out[query + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
+                            }
+                        }
+                    }
+                }
             }
         };
-    }
-
-    private void sample(int[][] tensors, int from, int first, int last, long[] scores, long[] p, int[] sums,
-            int[] keys, int[] dots) {
-        int[] q = tensors[inputs[0]];
-        int[] k = tensors[inputs[1]];
-        int[] v = tensors[inputs[2]];
-        int[] out = tensors[output];
-        int width = dim / heads;
-        for (int h = 0; h < heads; h++) {
-            int column = h * width;
-            // The head's keys column by column, so that a query's dot products with every key
-            // run along contiguous rows: a loop over tokens the JIT vectorises, where one over a
-            // head's 16 columns per key stayed scalar.
-            for (int u = 0; u < tokens; u++) {
-                for (int j = 0; j < width; j++) {
-                    keys[j * tokens + u] = k[from + u * dim + column + j];
-                }
-            }
-            for (int t = first; t < last; t++) {
-                int query = from + t * dim + column;
-                Arrays.fill(dots, 0);
-                for (int j = 0; j < width; j++) {
-                    int x = q[query + j];
-                    int row = j * tokens;
-                    for (int u = 0; u < tokens; u++) {
-                        dots[u] += x * keys[row + u];
-                    }
-                }
-                for (int u = 0; u < tokens; u++) {
-                    scores[u] = dots[u] * multiplier;
-                }
-                TransformerArithmetic.softmax(scores, 0, tokens, scoreFractionBits, p, 0);
-                if (tokens <= INT_TOKENS) {
-                    java.util.Arrays.fill(sums, 0);
-                    for (int u = 0; u < tokens; u++) {
-                        int weight = (int) p[u];
-                        int row = from + u * dim + column;
-                        for (int j = 0; j < width; j++) {
-                            sums[j] += weight * v[row + j];
-                        }
-                    }
-                    for (int j = 0; j < width; j++) {
-                        out[query + j] = (int) FixedPoint.rescale(sums[j], 1, outputShift, outBits);
-                    }
-                } else {
-                    for (int j = 0; j < width; j++) {
-                        long acc = 0;
-                        for (int u = 0; u < tokens; u++) {
-                            acc += p[u] * v[from + u * dim + column + j];
-                        }
-                        out[query + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
-                    }
-                }
-            }
-        }
     }
 }
