@@ -143,6 +143,17 @@ class TransformerAgreementTest {
         }
     }
 
+    @Test
+    void denseTransformerSimulationAndEngineAgreeOnEveryTensor() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IntegerModel model = IntegerModelBuilder.build(vit(m, 13, 2), INPUT,
+                    m.randomNormal(new Shape(256, 1, 8, 8)), 64, PROVENANCE);
+            assertEquals(12, model.ops().stream().filter(o -> o.kind() == OpType.LINEAR).count() - 1,
+                    "every projection and MLP layer dense, besides the head");
+            assertAgree(model, 100, m);
+        }
+    }
+
     private void assertAgree(IntegerModel model, int samples, NDManager m) throws IOException {
         int size = 64;
         Random r = new Random(9);
