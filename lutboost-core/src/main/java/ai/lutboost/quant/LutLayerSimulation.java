@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * largest is found by halving its {@code J} axis with elementwise maxima over contiguous rows:
  * several times faster than an argmax along a short axis, and no index tensor per candidate. For
  * L2 the keys come out of one batched product, {@code [2pJ, -|p|^2 J + J - 1 - j] [x; 1]}. With
- * more than one group, the groups' winners meet in the same way with the key {@code s G + G - 1 - g},
- * which float64 holds.
+ * more than one group, each winner's key is widened to the codebook's, {@code s K + K - 1 - k}, which
+ * float64 holds, and the winners meet in the same way.
  *
  * <p>Every value is an integer. Float32 holds every integer below {@code 2^24} in magnitude, so a
  * sum or product of such integers whose result stays below it is exact. The groups are as large
@@ -61,8 +61,8 @@ final class LutLayerSimulation {
     private final NDArray searchSide;
     /** L1 and Chebyshev: {@code J - 1 - j} as {@code [1, K, 1]}. */
     private final NDArray tieBreak;
-    /** With more than one group, {@code G - 1 - g} as {@code [1, G, 1]} float64. */
-    private final NDArray groupTieBreak;
+    /** With more than one group, {@code (G - 1 - g) J} as {@code [1, G, 1]} float64. */
+    private final NDArray groupKeys;
     /** Every constant the search and sums read, attached to each chunk's scope in turn. */
     private final NDArray[] constants;
     /**
@@ -109,9 +109,11 @@ final class LutLayerSimulation {
             searchSide = IntegerUpload.of(manager, op.centroids(), new Shape(c, k, v, 1), searchType);
             tieBreak = IntegerUpload.of(manager, ties, new Shape(1, k, 1), searchType);
         }
-        groupTieBreak = groups == 1
-                ? null
-                : IntegerUpload.of(manager, descending(groups), new Shape(1, groups, 1), DataType.FLOAT64);
+        double[] offsets = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            offsets[g] = (double) (groups - 1 - g) * groupSize;
+        }
+        groupKeys = groups == 1 ? null : IntegerUpload.of(manager, offsets, new Shape(1, groups, 1), DataType.FLOAT64);
         double[] last = new double[c];
         for (int cb = 0; cb < c; cb++) {
             last[cb] = (double) cb * k + k - 1;
@@ -120,18 +122,9 @@ final class LutLayerSimulation {
         sumType = sums < FLOAT32_EXACT ? DataType.FLOAT32 : DataType.FLOAT64;
         table = IntegerUpload.of(manager, op.table(), new Shape((long) c * k, op.units()), sumType);
         bias = IntegerUpload.of(manager, op.bias(), new Shape(op.units()), DataType.FLOAT64);
-        constants = Stream.of(searchSide, tieBreak, groupTieBreak, lastRow, table)
+        constants = Stream.of(searchSide, tieBreak, groupKeys, lastRow, table)
                 .filter(Objects::nonNull)
                 .toArray(NDArray[]::new);
-    }
-
-    /** {@code n - 1 - i} for {@code i} in {@code [0, n)}: the tie-break of {@code n} candidates. */
-    private static double[] descending(int n) {
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = n - 1 - i;
-        }
-        return values;
     }
 
     /**
@@ -289,13 +282,10 @@ final class LutLayerSimulation {
         if (groups == 1) {
             return lastRow.sub(within.reshape(c, n)).toType(DataType.INT64, false);
         }
-        // The winners' scores s, recovered exactly, keyed s G + G - 1 - g.
-        NDArray across = winners.sub(within).div(groupSize).mul(groups).add(groupTieBreak);
-        NDArray groupRemainder = largest(across).mod(groups);
-        NDArray group = groupRemainder.neg().add(groups - 1).toType(DataType.INT64, false);
-        // K - 1 - k = (G - 1 - g) J + J - 1 - j.
-        NDArray tie = groupRemainder.mul(groupSize).add(within.gather(group, 1));
-        return lastRow.sub(tie.reshape(c, n)).toType(DataType.INT64, false);
+        // The winners widened to the codebook's keys: (W - t) G + (G - 1 - g) J + t = s K + K - 1 - k,
+        // with W = s J + t and t = J - 1 - j.
+        NDArray widened = winners.sub(within).mul(groups).add(within).add(groupKeys);
+        return lastRow.sub(largest(widened).mod(op.k()).reshape(c, n)).toType(DataType.INT64, false);
     }
 
     /** The largest along axis 1 by halving it: {@code [A, L, n]} to {@code [A, 1, n]}. */
