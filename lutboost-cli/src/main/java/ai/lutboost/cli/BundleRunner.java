@@ -44,7 +44,7 @@ final class BundleRunner {
                 quiet ? null : total -> sampleProgress("verify", total, start));
         BundleVerifier.Result r = v.result();
         out.printf(Locale.ROOT, "verify            %d/%d identical (integer simulation vs engine, every logit)"
-                + " in %.1f s%n", r.identical(), r.samples(), (System.nanoTime() - start) / 1e9);
+                + " in %.1f s%n", r.identical(), r.samples(), v.seconds());
         out.printf(Locale.ROOT, "golden vectors    %d/%d identical%n", r.goldenIdentical(), r.goldenSamples());
         out.printf(Locale.ROOT, "engine accuracy   %.2f %% (%d samples)%n", 100 * r.engineAccuracy(), r.samples());
         out.flush();

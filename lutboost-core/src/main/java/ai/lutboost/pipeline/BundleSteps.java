@@ -33,11 +33,14 @@ public final class BundleSteps {
      * What verifying a bundle found.
      *
      * @param result the engine against the simulation, and the golden vectors
+     * @param seconds how long loading the bundle and that comparison took, without the float model's
+     *     classes
      * @param sameClassAsFloat samples on which the engine picks the frozen float model's class, or
      *     -1 when no float model was given
      * @param floatAccuracy the frozen float model's accuracy on the same samples, NaN without it
      */
-    public record Verification(BundleVerifier.Result result, int sameClassAsFloat, double floatAccuracy) {
+    public record Verification(BundleVerifier.Result result, double seconds, int sameClassAsFloat,
+            double floatAccuracy) {
 
         /**
          * Returns whether every sample and every golden vector is identical.
@@ -104,6 +107,7 @@ public final class BundleSteps {
      */
     public static Verification verify(Path bundle, ConvertedModel frozen, Path dataDir, int limit, int threads,
             IntFunction<IntConsumer> progress) throws BundleFormatException, LutBoostException {
+        long start = System.nanoTime();
         LutModel engine = LutModel.load(bundle);
         DatasetDescriptor d = Datasets.byName(datasetName(engine));
         LabeledImages test = DatasetLoader.find(d, dataDir, true);
@@ -112,8 +116,9 @@ public final class BundleSteps {
             r = BundleVerifier.verify(engine, bundle, d, test, limit, threads, manager,
                     progress == null ? null : progress.apply(Math.min(limit, test.count())));
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
         if (frozen == null) {
-            return new Verification(r, -1, Double.NaN);
+            return new Verification(r, seconds, -1, Double.NaN);
         }
         int n = r.samples();
         int[] floatClasses;
@@ -128,7 +133,7 @@ public final class BundleSteps {
             same += floatClasses[i] == r.engineClasses()[i] ? 1 : 0;
             floatCorrect += floatClasses[i] == test.labels()[i] ? 1 : 0;
         }
-        return new Verification(r, same, (double) floatCorrect / n);
+        return new Verification(r, seconds, same, (double) floatCorrect / n);
     }
 
     /**
