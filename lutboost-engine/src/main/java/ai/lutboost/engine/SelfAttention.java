@@ -43,72 +43,88 @@ final class SelfAttention extends EngineOp {
 
     @Override
     Kernel kernel(int capacity) {
-        return queries(0, tokens);
+        return new Queries(0, tokens);
     }
 
     @Override
-    Kernel tokenKernel(int capacity, int tokens, int token) {
-        return queries(token, token + 1);
+    Kernel tokenKernel(int capacity, int length, int token) {
+        return new Queries(token, token + 1);
     }
 
     /** Attends from the queries {@code first..last-1} of each sample to all of its keys. */
-    private Kernel queries(int first, int last) {
-        int width = dim / heads;
-        long[] scores = new long[tokens];
-        long[] p = new long[tokens];
-        int[] weights = new int[tokens];
-        int[] sums = new int[width];
-        int[] keys = new int[width * tokens];
-        int[] dots = new int[tokens];
-        int[] keyColumns = new int[width];
-        for (int j = 0; j < width; j++) {
-            keyColumns[j] = j * tokens;
+    private final class Queries implements Kernel {
+        private final int first;
+        private final int last;
+        private final int width = dim / heads;
+        private final long[] scores = new long[tokens];
+        private final long[] p = new long[tokens];
+        private final int[] weights = new int[tokens];
+        private final int[] sums = new int[width];
+        /** The head's keys column by column: column {@code j} at {@code j * tokens}. */
+        private final int[] keys = new int[width * tokens];
+        private final int[] dots = new int[tokens];
+        private final int[] keyColumns = new int[width];
+        private final int[] valueRows = new int[tokens];
+
+        Queries(int first, int last) {
+            this.first = first;
+            this.last = last;
+            for (int j = 0; j < width; j++) {
+                keyColumns[j] = j * tokens;
+            }
+            for (int u = 0; u < tokens; u++) {
+                valueRows[u] = u * dim;
+            }
         }
-        int[] valueRows = new int[tokens];
-        for (int u = 0; u < tokens; u++) {
-            valueRows[u] = u * dim;
-        }
-        return (tensors, samples) -> {
-            int[] q = tensors[inputs[0]];
-            int[] k = tensors[inputs[1]];
-            int[] v = tensors[inputs[2]];
-            int[] out = tensors[output];
+
+        @Override
+        public void run(int[][] tensors, int samples) {
             for (int s = 0; s < samples; s++) {
                 int from = s * tokens * dim;
                 for (int h = 0; h < heads; h++) {
-                    int column = h * width;
+                    int column = from + h * width;
+                    int[] k = tensors[inputs[1]];
                     for (int u = 0; u < tokens; u++) {
                         for (int j = 0; j < width; j++) {
-                            keys[j * tokens + u] = k[from + u * dim + column + j];
+                            keys[j * tokens + u] = k[column + u * dim + j];
                         }
                     }
                     for (int t = first; t < last; t++) {
-                        int query = from + t * dim + column;
-                        VectorSupport.correlate(dots, keys, 0, keyColumns, q, query, tokens, 0);
-                        for (int u = 0; u < tokens; u++) {
-                            scores[u] = dots[u] * multiplier;
-                        }
-                        TransformerArithmetic.softmax(scores, 0, tokens, scoreFractionBits, p, 0);
-                        if (tokens <= INT_TOKENS) {
-                            for (int u = 0; u < tokens; u++) {
-                                weights[u] = (int) p[u];
-                            }
-                            VectorSupport.correlate(sums, v, from + column, valueRows, weights, 0, width, 0);
-                            for (int j = 0; j < width; j++) {
-                                out[query + j] = (int) FixedPoint.rescale(sums[j], 1, outputShift, outBits);
-                            }
-                        } else {
-                            for (int j = 0; j < width; j++) {
-                                long acc = 0;
-                                for (int u = 0; u < tokens; u++) {
-                                    acc += p[u] * v[from + u * dim + column + j];
-                                }
-                                out[query + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
-                            }
-                        }
+                        attend(tensors, column, column + t * dim);
                     }
                 }
             }
-        };
+        }
+
+        /**
+         * One query's output for one head, written at {@code query}; {@code column} is where the
+         * head's columns start in the sample's first token.
+         */
+        private void attend(int[][] tensors, int column, int query) {
+            int[] v = tensors[inputs[2]];
+            int[] out = tensors[output];
+            VectorSupport.correlate(dots, keys, 0, keyColumns, tensors[inputs[0]], query, tokens, 0);
+            for (int u = 0; u < tokens; u++) {
+                scores[u] = dots[u] * multiplier;
+            }
+            TransformerArithmetic.softmax(scores, 0, tokens, scoreFractionBits, p, 0);
+            if (tokens <= INT_TOKENS) {
+                for (int u = 0; u < tokens; u++) {
+                    weights[u] = (int) p[u];
+                }
+                VectorSupport.correlate(sums, v, column, valueRows, weights, 0, width, 0);
+                for (int j = 0; j < width; j++) {
+                    out[query + j] = (int) FixedPoint.rescale(sums[j], 1, outputShift, outBits);
+                }
+                return;
+            }
+            for (int j = 0; j < width; j++) {
+                long acc = 0;
+                for (int u = 0; u < tokens; u++) {
+                    acc += p[u] * v[column + u * dim + j];
+                }
+                out[query + j] = (int) FixedPoint.rescale(acc, 1, outputShift, outBits);
+            }
+        }
     }
 }
