@@ -1,13 +1,14 @@
 package ai.lutboost.quant;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.pooling.Pool;
-import ai.lutboost.layer.LutConv2d;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -196,24 +197,47 @@ public final class IntegerSimulation implements AutoCloseable {
     private NDArray lut(LutLayerOp l, NDArray x, FixedPointFormat out, int[] outShape) {
         LutLayerSimulation layer = luts.get(l.name());
         long batch = x.getShape().get(0);
-        NDArray rows;
-        long ho = 1;
-        long wo = 1;
-        if (l.conv() != null) {
-            ConvGeometry g = l.conv();
-            NDArray cols = LutConv2d.im2col(x.toType(layer.searchType(), false), shape(g.kernel()), shape(g.stride()),
-                    shape(g.padding()), shape(g.dilation()));
-            Shape cs = cols.getShape();
-            ho = cs.get(2);
-            wo = cs.get(3);
-            rows = cols.transpose(0, 2, 3, 1).reshape(batch * ho * wo, cs.get(1));
-        } else {
-            rows = x.reshape(-1, l.inputLength());
+        if (l.conv() == null) {
+            NDArray y = post(l, layer.accumulate(x.reshape(-1, l.inputLength()).transpose()), out);
+            return y.reshape(batched(batch, outShape));
         }
-        NDArray acc = layer.accumulate(rows);
-        NDArray y = relu(saturate(roundShift(acc, shifts.get(l.name())[0]), out), l.relu());
-        return l.conv() == null ? y.reshape(batched(batch, outShape))
-                : y.reshape(batch, ho, wo, l.units()).transpose(0, 3, 1, 2);
+        ConvGeometry g = l.conv();
+        NDArray y = post(l, layer.accumulate(patchColumns(x.toType(layer.searchType(), false), g)), out);
+        Shape s = x.getShape();
+        return y.reshape(batch, g.outputExtent(0, (int) s.get(2)), g.outputExtent(1, (int) s.get(3)), l.units())
+                .transpose(0, 3, 1, 2);
+    }
+
+    private NDArray post(LutLayerOp l, NDArray accumulators, FixedPointFormat out) {
+        return relu(saturate(roundShift(accumulators, shifts.get(l.name())[0]), out), l.relu());
+    }
+
+    /**
+     * A convolution's input patches as columns, {@code [Cin kh kw, B Ho Wo]}: row
+     * {@code (cin kh + i) kw + j} holds tap {@code (i, j)} of channel {@code cin}, the order of the
+     * layer's inputs, and column {@code (b Ho + ho) Wo + wo} one output position. Each tap is a
+     * strided view of the padded input, and one stack copies them all into place.
+     */
+    private static NDArray patchColumns(NDArray x, ConvGeometry g) {
+        Shape s = x.getShape();
+        long ho = g.outputExtent(0, (int) s.get(2));
+        long wo = g.outputExtent(1, (int) s.get(3));
+        int[] k = g.kernel();
+        int[] stride = g.stride();
+        int[] dilation = g.dilation();
+        int[] pad = g.padding();
+        // Last axis first, as PyTorch's constant pad takes them.
+        NDArray padded = pad[0] == 0 && pad[1] == 0 ? x : x.pad(new Shape(pad[1], pad[1], pad[0], pad[0]), 0);
+        NDList taps = new NDList();
+        for (int i = 0; i < k[0]; i++) {
+            for (int j = 0; j < k[1]; j++) {
+                long top = (long) i * dilation[0];
+                long left = (long) j * dilation[1];
+                taps.add(padded.get(":, :, {}:{}:{}, {}:{}:{}", top, top + (ho - 1) * stride[0] + 1, stride[0], left,
+                        left + (wo - 1) * stride[1] + 1, stride[1]).transpose(1, 0, 2, 3));
+            }
+        }
+        return NDArrays.stack(taps, 1).reshape(s.get(1) * k[0] * k[1], s.get(0) * ho * wo);
     }
 
     private NDArray dense(DenseLayerOp d, NDArray x, FixedPointFormat out, int[] outShape) {

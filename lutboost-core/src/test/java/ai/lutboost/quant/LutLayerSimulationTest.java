@@ -143,7 +143,7 @@ class LutLayerSimulationTest {
                     flat[s * op.inputLength() + i] = x[s][i];
                 }
             }
-            NDArray out = layer.accumulate(manager.create(flat, new Shape(rows, op.inputLength())));
+            NDArray out = layer.accumulate(manager.create(flat, new Shape(rows, op.inputLength())).transpose());
             double[] got = out.toDoubleArray();
             for (int s = 0; s < rows; s++) {
                 long[] expected = reference(op, x[s]);
