@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.LongStream;
 
 /**
  * The training-side integer simulation of an {@link IntegerModel}: batched DJL tensor code that
@@ -30,6 +31,9 @@ public final class IntegerSimulation implements AutoCloseable {
     private final IntegerModel model;
     private final NDManager manager;
     private final Map<String, IntegerTensor> tensors;
+    /** The widest GELU input whose every value the simulation tabulates: 64 Ki entries. */
+    private static final int GELU_TABLE_BITS = 16;
+
     private final Map<String, NDArray[]> constants = new HashMap<>();
     private final Map<String, LutLayerSimulation> luts = new HashMap<>();
     /** Per op, the round-shift factors of {@link #roundShift}: per column for layers, scalars for pools and adds. */
@@ -76,10 +80,29 @@ public final class IntegerSimulation implements AutoCloseable {
             } else if (op instanceof TokenEmbedOp t) {
                 constants.put(t.name(), new NDArray[] {f64(t.embedding(), shape(tensors.get(t.output()).shape()))});
                 shifts.put(t.name(), new NDArray[][] {scalar(t.shift())});
+            } else if (op instanceof GeluOp g && tensors.get(g.input()).format().bits() <= GELU_TABLE_BITS) {
+                constants.put(g.name(), new NDArray[] {geluTable(g)});
             } else if (op instanceof LayerNormOp n) {
                 Shape d = new Shape(n.gamma().length);
                 constants.put(n.name(), new NDArray[] {f64(n.gamma(), d), f64(n.beta(), d)});
             }
+        }
+    }
+
+    /**
+     * GELU of every integer the op's input format holds, by {@link TransformerSimulation#gelu},
+     * indexed from the format's least: a batch then looks its values up instead of running the
+     * formula's fifteen tensor operations on each of them.
+     */
+    private NDArray geluTable(GeluOp g) {
+        FixedPointFormat in = tensors.get(g.input()).format();
+        FixedPointFormat out = tensors.get(g.output()).format();
+        double[] inputs = LongStream.rangeClosed(in.minInt(), in.maxInt()).asDoubleStream().toArray();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray table = TransformerSimulation.gelu(scope.create(inputs), in.fractionBits(), out.fractionBits(),
+                    out.bits());
+            table.attach(manager);
+            return table;
         }
     }
 
@@ -161,8 +184,11 @@ public final class IntegerSimulation implements AutoCloseable {
             } else if (op instanceof AttentionOp a) {
                 y = attention(a, x, values.get(a.key()), values.get(a.value()), out);
             } else if (op instanceof GeluOp g) {
-                y = TransformerSimulation.gelu(x, tensors.get(g.input()).format().fractionBits(), out.fractionBits(),
-                        out.bits());
+                FixedPointFormat in = tensors.get(g.input()).format();
+                NDArray[] table = constants.get(g.name());
+                y = table == null
+                        ? TransformerSimulation.gelu(x, in.fractionBits(), out.fractionBits(), out.bits())
+                        : table[0].take(x.getManager(), x.sub(in.minInt()).toType(DataType.INT64, false));
             } else {
                 SelectTokenOp t = (SelectTokenOp) op;
                 y = x.get(new NDIndex(":, {}, :", single.containsKey(t.input()) ? 0 : t.token()));
