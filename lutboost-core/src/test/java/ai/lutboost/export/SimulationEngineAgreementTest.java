@@ -93,6 +93,50 @@ class SimulationEngineAgreementTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void lutConvsOfUnevenGeometryAgree(Metric metric) throws IOException {
+        IntegerModel model = SyntheticBundles.convModel(metric.ordinal() + 41, metric);
+        int samples = 64;
+        int size = 3 * 9 * 8;
+        int[][] inputs = SyntheticBundles.inputs(metric.ordinal() + 9, samples, size);
+        try (NDManager manager = NDManager.newBaseManager(); IntegerSimulation sim = new IntegerSimulation(model, manager)) {
+            double[] flat = new double[samples * size];
+            for (int s = 0; s < samples; s++) {
+                for (int i = 0; i < size; i++) {
+                    flat[s * size + i] = inputs[s][i];
+                }
+            }
+            Map<String, NDArray> tensors = sim.run(manager.create(flat, new Shape(samples, 3, 9, 8)));
+            long[][] out = new long[samples][3];
+            double[] logits = tensors.get("logits").toDoubleArray();
+            for (int s = 0; s < samples; s++) {
+                for (int i = 0; i < 3; i++) {
+                    out[s][i] = (long) logits[s * 3 + i];
+                }
+            }
+            LutModel engine = LutModel.load(
+                    TableBundleWriter.write(model, SyntheticBundles.golden(inputs, out), dir.resolve("c.lutb")));
+            Set<String> distinct = new HashSet<>();
+            for (int s = 0; s < samples; s++) {
+                for (Map.Entry<String, int[]> e : engine.trace(inputs[s]).entrySet()) {
+                    NDArray t = tensors.get(e.getKey());
+                    double[] row = t.reshape(samples, t.size() / samples).get(s).toDoubleArray();
+                    int[] expected = new int[row.length];
+                    for (int i = 0; i < row.length; i++) {
+                        expected[i] = (int) row[i];
+                    }
+                    assertArrayEquals(expected, e.getValue(), "sample " + s + ", tensor " + e.getKey());
+                    distinct.add(e.getKey() + java.util.Arrays.toString(expected));
+                }
+            }
+            // Most samples reach the second conv with outputs of their own, so its search is compared
+            // on varied inputs, not on one winning centroid.
+            long second = distinct.stream().filter(x -> x.startsWith("conv2")).count();
+            assertTrue(second >= samples / 2, "distinct conv2 outputs: " + second);
+        }
+    }
+
     private static float[] fill(float v) {
         float[] x = new float[72];
         java.util.Arrays.fill(x, v);

@@ -67,6 +67,39 @@ public final class SyntheticBundles {
     }
 
     /**
+     * Two LUT convs of uneven geometry, the second reading the first's output (no ReLU between, so
+     * that its inputs take both signs): kernel 3 x 2, stride
+     * (2, 1), padding (1, 0), dilation (2, 1) on a {@code [3, 9, 8]} input, then kernel 2 x 3,
+     * stride 2, padding 1, dilation (1, 2). The first has 5 codebooks of 16 centroids over 18 inputs
+     * (2 padded), the second 6 of 8; a dense layer takes its output {@code [5, 3, 3]} to three logits.
+     *
+     * @param seed the random seed
+     * @param metric the distance of both layers
+     * @return the model
+     */
+    public static IntegerModel convModel(long seed, Metric metric) {
+        Random r = new Random(seed);
+        List<IntegerTensor> t = new ArrayList<>();
+        t.add(new IntegerTensor("input", new int[] {3, 9, 8}, new FixedPointFormat(8, 4, true)));
+        t.add(new IntegerTensor("conv1", new int[] {6, 4, 7}, new FixedPointFormat(8, 3, true)));
+        t.add(new IntegerTensor("conv2", new int[] {5, 3, 3}, new FixedPointFormat(8, 2, true)));
+        t.add(new IntegerTensor("logits", new int[] {3}, new FixedPointFormat(16, 6, true)));
+        ConvGeometry first = new ConvGeometry(new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, new int[] {2, 1});
+        ConvGeometry second = new ConvGeometry(new int[] {2, 3}, new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 2});
+        List<IntegerOp> ops = new ArrayList<>();
+        ops.add(new LutLayerOp("conv1", "input", "conv1", first, 18, 5, 16, 4, 6, metric, 8, ints(r, 5 * 16 * 4, 8),
+                ints(r, 5 * 16 * 6, 8), ints(r, 6, 10), shifts(r, 6), false));
+        ops.add(new LutLayerOp("conv2", "conv1", "conv2", second, 36, 6, 8, 6, 5, metric, 8, ints(r, 6 * 8 * 6, 8),
+                ints(r, 6 * 8 * 5, 8), ints(r, 5, 10), shifts(r, 5), false));
+        ops.add(new DenseLayerOp("fc", "conv2", "logits", null, 45, 3, 8, ints(r, 3 * 45, 8), ints(r, 3, 6),
+                shifts(r, 3), false));
+        IntegerModel.Provenance p = new IntegerModel.Provenance("synthetic", "name: synthetic\n", "0".repeat(64),
+                seed, "fashion-mnist", new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f},
+                List.of("a", "b", "c"));
+        return new IntegerModel(t, ops, "input", "logits", p);
+    }
+
+    /**
      * Random inputs in the input's 8-bit range: each sample has its own level per half, so that
      * pooled features differ between samples, and many elements sit at the limits.
      */
