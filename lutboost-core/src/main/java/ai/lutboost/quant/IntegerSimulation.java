@@ -28,12 +28,12 @@ import java.util.stream.LongStream;
  */
 public final class IntegerSimulation implements AutoCloseable {
 
-    private final IntegerModel model;
-    private final NDManager manager;
-    private final Map<String, IntegerTensor> tensors;
     /** The widest GELU input whose every value the simulation tabulates: 64 Ki entries. */
     private static final int GELU_TABLE_BITS = 16;
 
+    private final IntegerModel model;
+    private final NDManager manager;
+    private final Map<String, IntegerTensor> tensors;
     private final Map<String, NDArray[]> constants = new HashMap<>();
     private final Map<String, LutLayerSimulation> luts = new HashMap<>();
     /** Per op, the round-shift factors of {@link #roundShift}: per column for layers, scalars for pools and adds. */
@@ -227,11 +227,8 @@ public final class IntegerSimulation implements AutoCloseable {
             NDArray y = post(l, layer.accumulate(x.reshape(-1, l.inputLength()).transpose()), out);
             return y.reshape(batched(batch, outShape));
         }
-        ConvGeometry g = l.conv();
-        NDArray y = post(l, layer.accumulate(patchColumns(x.toType(layer.searchType(), false), g)), out);
-        Shape s = x.getShape();
-        return y.reshape(batch, g.outputExtent(0, (int) s.get(2)), g.outputExtent(1, (int) s.get(3)), l.units())
-                .transpose(0, 3, 1, 2);
+        NDArray y = post(l, layer.accumulate(patchColumns(x.toType(layer.searchType(), false), l.conv())), out);
+        return y.reshape(batch, outShape[1], outShape[2], outShape[0]).transpose(0, 3, 1, 2);
     }
 
     private NDArray post(LutLayerOp l, NDArray accumulators, FixedPointFormat out) {

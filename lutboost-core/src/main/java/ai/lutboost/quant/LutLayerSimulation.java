@@ -58,8 +58,8 @@ final class LutLayerSimulation {
     private static final long CHUNK_ELEMENTS = 1L << 24;
 
     /**
-     * The most elements a fused table may have: 8 Mi, 32 MB in float32. The residual CNN's largest
-     * layer (C = 288, K = 16, N = 128) needs 4.7 Mi; a K = 256 layer's would not fit.
+     * The most elements a fused table may have: 8 Mi, 32 MiB in float32. The residual CNN's largest
+     * layer (C = 288, K = 16, N = 128) needs 4.5 Mi; a K = 256 layer's would not fit.
      */
     private static final long FUSED_TABLE_ELEMENTS = 1L << 23;
 

@@ -37,21 +37,8 @@ class SimulationEngineAgreementTest {
         int samples = 400;
         int[][] inputs = SyntheticBundles.inputs(metric.ordinal() + 5, samples, 72);
         try (NDManager manager = NDManager.newBaseManager(); IntegerSimulation sim = new IntegerSimulation(model, manager)) {
-            double[] flat = new double[samples * 72];
-            for (int s = 0; s < samples; s++) {
-                for (int i = 0; i < 72; i++) {
-                    flat[s * 72 + i] = inputs[s][i];
-                }
-            }
-            NDArray x = manager.create(flat, new Shape(samples, 2, 6, 6));
-            Map<String, NDArray> tensors = sim.run(x);
-            long[][] logits = new long[samples][3];
-            double[] out = tensors.get("logits").toDoubleArray();
-            for (int s = 0; s < samples; s++) {
-                for (int c = 0; c < 3; c++) {
-                    logits[s][c] = (long) out[s * 3 + c];
-                }
-            }
+            Map<String, NDArray> tensors = sim.run(SimulatedRows.batch(manager, inputs, new Shape(samples, 2, 6, 6)));
+            long[][] logits = SimulatedRows.rows(tensors.get("logits"), samples);
             Path bundle = TableBundleWriter.write(model, SyntheticBundles.golden(inputs, logits), dir.resolve("b.lutb"));
             LutModel engine = LutModel.load(bundle);
             Set<String> distinct = new HashSet<>();
@@ -60,14 +47,10 @@ class SimulationEngineAgreementTest {
             for (int s = 0; s < samples; s++) {
                 Map<String, int[]> trace = engine.trace(inputs[s]);
                 for (Map.Entry<String, int[]> e : trace.entrySet()) {
-                    NDArray t = tensors.get(e.getKey());
-                    long size = t.size() / samples;
-                    double[] row = t.reshape(samples, size).get(s).toDoubleArray();
-                    int[] expected = new int[row.length];
-                    for (int i = 0; i < row.length; i++) {
-                        expected[i] = (int) row[i];
-                        if (Math.abs(row[i]) >= 127 && !e.getKey().equals("input")) {
-                            saturated.add((long) row[i]);
+                    int[] expected = SimulatedRows.row(tensors.get(e.getKey()), samples, s);
+                    for (int value : expected) {
+                        if (Math.abs(value) >= 127 && !e.getKey().equals("input")) {
+                            saturated.add((long) value);
                         }
                     }
                     assertArrayEquals(expected, e.getValue(), "sample " + s + ", tensor " + e.getKey());
@@ -101,31 +84,14 @@ class SimulationEngineAgreementTest {
         int size = 3 * 9 * 8;
         int[][] inputs = SyntheticBundles.inputs(metric.ordinal() + 9, samples, size);
         try (NDManager manager = NDManager.newBaseManager(); IntegerSimulation sim = new IntegerSimulation(model, manager)) {
-            double[] flat = new double[samples * size];
-            for (int s = 0; s < samples; s++) {
-                for (int i = 0; i < size; i++) {
-                    flat[s * size + i] = inputs[s][i];
-                }
-            }
-            Map<String, NDArray> tensors = sim.run(manager.create(flat, new Shape(samples, 3, 9, 8)));
-            long[][] out = new long[samples][3];
-            double[] logits = tensors.get("logits").toDoubleArray();
-            for (int s = 0; s < samples; s++) {
-                for (int i = 0; i < 3; i++) {
-                    out[s][i] = (long) logits[s * 3 + i];
-                }
-            }
+            Map<String, NDArray> tensors = sim.run(SimulatedRows.batch(manager, inputs, new Shape(samples, 3, 9, 8)));
+            long[][] logits = SimulatedRows.rows(tensors.get("logits"), samples);
             LutModel engine = LutModel.load(
-                    TableBundleWriter.write(model, SyntheticBundles.golden(inputs, out), dir.resolve("c.lutb")));
+                    TableBundleWriter.write(model, SyntheticBundles.golden(inputs, logits), dir.resolve("c.lutb")));
             Set<String> distinct = new HashSet<>();
             for (int s = 0; s < samples; s++) {
                 for (Map.Entry<String, int[]> e : engine.trace(inputs[s]).entrySet()) {
-                    NDArray t = tensors.get(e.getKey());
-                    double[] row = t.reshape(samples, t.size() / samples).get(s).toDoubleArray();
-                    int[] expected = new int[row.length];
-                    for (int i = 0; i < row.length; i++) {
-                        expected[i] = (int) row[i];
-                    }
+                    int[] expected = SimulatedRows.row(tensors.get(e.getKey()), samples, s);
                     assertArrayEquals(expected, e.getValue(), "sample " + s + ", tensor " + e.getKey());
                     distinct.add(e.getKey() + java.util.Arrays.toString(expected));
                 }

@@ -158,29 +158,21 @@ class TransformerAgreementTest {
         int size = 64;
         Random r = new Random(9);
         int[][] inputs = new int[samples][size];
-        double[] flat = new double[samples * size];
         int limit = 1 << (model.tensor(model.input()).format().bits() - 1);
         for (int s = 0; s < samples; s++) {
             for (int i = 0; i < size; i++) {
                 inputs[s][i] = (int) Math.max(-limit, Math.min(limit - 1, r.nextGaussian() * limit / 3));
-                flat[s * size + i] = inputs[s][i];
             }
         }
         try (IntegerSimulation sim = new IntegerSimulation(model, m)) {
-            Map<String, NDArray> tensors = sim.run(m.create(flat, new Shape(samples, 1, 8, 8)));
-            double[] out = tensors.get(model.output()).toDoubleArray();
-            long[][] logits = new long[samples][3];
-            for (int s = 0; s < samples; s++) {
-                for (int c = 0; c < 3; c++) {
-                    logits[s][c] = (long) out[s * 3 + c];
-                }
-            }
+            Map<String, NDArray> tensors = sim.run(SimulatedRows.batch(m, inputs, new Shape(samples, 1, 8, 8)));
+            long[][] logits = SimulatedRows.rows(tensors.get(model.output()), samples);
             Path bundle = TableBundleWriter.write(model, SyntheticBundles.golden(inputs, logits), dir.resolve("vit"));
             LutModel engine = LutModel.load(bundle);
-            float[] pixels = new float[flat.length];
+            float[] pixels = new float[samples * size];
             int f = model.tensor(model.input()).format().fractionBits();
-            for (int i = 0; i < flat.length; i++) {
-                pixels[i] = (float) Math.scalb(flat[i], -f);
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = Math.scalb((float) inputs[i / size][i % size], -f);
             }
             long[] simulated = sim.logits(m.create(pixels, new Shape(samples, 1, 8, 8)));
             for (int s = 0; s < samples; s++) {
@@ -201,12 +193,7 @@ class TransformerAgreementTest {
                 Map<String, int[]> trace = engine.trace(inputs[s]);
                 assertEquals(model.tensors().size(), trace.size());
                 for (Map.Entry<String, int[]> e : trace.entrySet()) {
-                    NDArray t = tensors.get(e.getKey());
-                    double[] row = t.reshape(samples, t.size() / samples).get(s).toDoubleArray();
-                    int[] expected = new int[row.length];
-                    for (int i = 0; i < row.length; i++) {
-                        expected[i] = (int) row[i];
-                    }
+                    int[] expected = SimulatedRows.row(tensors.get(e.getKey()), samples, s);
                     assertArrayEquals(expected, e.getValue(), "sample " + s + ", tensor " + e.getKey());
                 }
                 String now = java.util.Arrays.toString(engine.predict(inputs[s]));

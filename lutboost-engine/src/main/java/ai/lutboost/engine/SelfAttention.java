@@ -79,11 +79,11 @@ final class SelfAttention extends EngineOp {
 
         @Override
         public void run(int[][] tensors, int samples) {
+            int[] k = tensors[inputs[1]];
             for (int s = 0; s < samples; s++) {
                 int from = s * tokens * dim;
                 for (int h = 0; h < heads; h++) {
                     int column = from + h * width;
-                    int[] k = tensors[inputs[1]];
                     for (int u = 0; u < tokens; u++) {
                         for (int j = 0; j < width; j++) {
                             keys[j * tokens + u] = k[column + u * dim + j];
